@@ -1,0 +1,1 @@
+"""Targets per fiscal year (FY<BE>.toml)."""

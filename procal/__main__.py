@@ -1,0 +1,3 @@
+from procal.cli import main
+
+main()
