@@ -1,0 +1,288 @@
+"""Timelines: every step's milestone date, forward from a start or backward from a deadline.
+
+Counting (docs/timeline-semantics.md): a step of N working days after milestone D ends on the N-th
+working day after D (D not counted, CCC s.193/3); N calendar days ends on D+N rolled to the next
+working day (CCC s.193/8); 0 days ends on D. Rules are those in force on the start date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Iterable, Mapping
+
+from schedule_engine.catalogue import Method, Rulebook, StepRule, Tier
+from schedule_engine.errors import (
+    BelowLegalMinimumError,
+    InputError,
+    Location,
+    StepSwitchError,
+)
+from schedule_engine.model import Milestone, ProjectPlan, StepState, StepStatus, Timeline
+from schedule_engine.workcal import WorkingCalendar
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+@dataclass(frozen=True)
+class ResolvedStep:
+    """A step rule with the days actually used (default or override)."""
+
+    rule: StepRule
+    days: int
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+    @property
+    def unit(self) -> str:
+        return self.rule.unit
+
+
+def parse_budget(value: object) -> Decimal:
+    """An amount in baht from ``3,000,000`` / ``3000000.50`` / ``๓,๐๐๐,๐๐๐ บาท`` / a number."""
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, bool) or value is None:
+        raise InputError(f"{value!r} is not an amount", value=value, hint="type the budget in baht, e.g. 3,000,000")
+    elif isinstance(value, (int, float)):
+        amount = Decimal(str(value))
+    else:
+        text = str(value).translate(_THAI_DIGITS).replace(",", "").replace("บาท", "").replace("฿", "")
+        text = "".join(text.split())
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([mMkK]|ล้าน)?", text)
+        if not m:
+            raise InputError(f"{value!r} is not an amount in baht", value=value,
+                             hint="type the budget in baht, e.g. 3,000,000")
+        amount = Decimal(m.group(1))
+        if m.group(2) in ("m", "M", "ล้าน"):
+            amount *= 1_000_000
+        elif m.group(2) in ("k", "K"):
+            amount *= 1_000
+    try:
+        ok = amount.is_finite() and amount > 0
+    except InvalidOperation:  # pragma: no cover
+        ok = False
+    if not ok:
+        raise InputError(f"{value!r} is not a positive amount", value=value,
+                         hint="type the budget in baht, e.g. 3,000,000")
+    if amount == amount.to_integral_value():
+        amount = amount.quantize(Decimal(1))
+    return amount
+
+
+def resolve_steps(method: Method, tier: Tier, on: date, *,
+                  day_overrides: Mapping[str, int] | None = None,
+                  with_steps: Iterable[str] = (), without_steps: Iterable[str] = ()
+                  ) -> tuple[ResolvedStep, ...]:
+    """The active steps of ``method``/``tier`` under the rules in force on ``on``, with days.
+
+    Overrides below a step's legal minimum raise :class:`BelowLegalMinimumError`; switching off a
+    mandatory step or naming an unknown step raises :class:`StepSwitchError`. Giving days to an
+    optional step switches it on (unless it is also in ``without_steps``).
+    """
+    rules = method.steps_for(tier.code, on)
+    if not rules:
+        raise InputError(
+            f"no {method.code} rules are in force on {on.isoformat()}",
+            value=on, hint="the Public Procurement Act 2560 rules apply from 2017-08-23; check the date")
+    by_code = {r.code: r for r in rules}
+    valid = ", ".join(by_code)
+    overrides = dict(day_overrides or {})
+    with_set, without_set = set(with_steps), set(without_steps)
+    for code in [*overrides, *with_set, *without_set]:
+        if code not in by_code:
+            raise StepSwitchError(
+                f"{method.code} ({tier.label}) has no step {code!r}", value=code,
+                hint=f"steps are: {valid}")
+    both = with_set & without_set
+    if both:
+        raise StepSwitchError(f"step(s) {sorted(both)} both switched on and off", value=sorted(both),
+                              hint="use either --with or --without for a step")
+    out: list[ResolvedStep] = []
+    for r in rules:
+        if r.code in without_set:
+            if not r.optional:
+                raise StepSwitchError(
+                    f"step {r.code!r} ({r.name_en}) is mandatory for {method.code} {tier.label} "
+                    f"and cannot be switched off ({r.legal_ref})", value=r.code,
+                    hint="remove --without " + r.code)
+            continue
+        on_flag = (not r.optional) or r.default_on or r.code in with_set or r.code in overrides
+        if not on_flag:
+            continue
+        days = r.default_days
+        if r.code in overrides:
+            raw = overrides[r.code]
+            try:
+                days = int(raw)
+                if days != raw and not isinstance(raw, str):
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise InputError(f"days for step {r.code!r} must be a whole number, got {raw!r}",
+                                 value=raw, hint=f"e.g. {r.code}={r.default_days}") from None
+            if days < r.min_days:
+                raise BelowLegalMinimumError(
+                    f"{days} {r.unit} days for step {r.code!r} ({r.name_en}) is below the legal "
+                    f"minimum of {r.min_days} {r.unit} days ({r.legal_ref})", value=raw,
+                    hint=f"use {r.code}={r.min_days} or more")
+        out.append(ResolvedStep(rule=r, days=days))
+    return tuple(out)
+
+
+def _run_forward(calendar: WorkingCalendar, steps: tuple[ResolvedStep, ...], start: date
+                 ) -> tuple[Milestone, ...]:
+    cur = start
+    out: list[Milestone] = []
+    for s in steps:
+        r = s.rule
+        rolled_from = None
+        if s.days == 0:
+            end = calendar.next_working_day(cur, inclusive=True)
+            if end != cur:
+                rolled_from = cur
+            skipped = calendar.non_working_days(cur, end - timedelta(days=1)) if rolled_from else ()
+        elif r.unit == "working":
+            end = calendar.add_working_days(cur, s.days)
+            skipped = calendar.non_working_days(cur + timedelta(days=1), end)
+        else:  # calendar days, rolled to the next working day
+            raw = cur + timedelta(days=s.days)
+            end = calendar.next_working_day(raw, inclusive=True)
+            if end != raw:
+                rolled_from = raw
+            skipped = calendar.non_working_days(raw, end - timedelta(days=1)) if rolled_from else ()
+        out.append(Milestone(
+            code=r.code, name_th=r.name_th, name_en=r.name_en, days=s.days, min_days=r.min_days,
+            unit=r.unit, start=cur, end=end, legal_ref=r.legal_ref, confidence=r.confidence,
+            optional=r.optional, skipped=tuple(skipped), rolled_from=rolled_from,
+        ))
+        cur = end
+    return tuple(out)
+
+
+def forward_end(calendar: WorkingCalendar, steps: tuple[ResolvedStep, ...], start: date) -> date:
+    """The last milestone of ``steps`` run forward from ``start`` (no Milestone objects)."""
+    cur = start
+    for s in steps:
+        if s.days == 0:
+            cur = calendar.next_working_day(cur, inclusive=True)
+        elif s.rule.unit == "working":
+            cur = calendar.add_working_days(cur, s.days)
+        else:
+            cur = calendar.next_working_day(cur + timedelta(days=s.days), inclusive=True)
+    return cur
+
+
+def latest_start(calendar: WorkingCalendar, steps: tuple[ResolvedStep, ...], contract_by: date) -> date:
+    """Latest working day S with forward(S) <= ``contract_by`` while forward(next working day) > it."""
+    cur = calendar.previous_working_day(contract_by, inclusive=True)
+    for s in reversed(steps):
+        if s.days == 0:
+            continue
+        if s.rule.unit == "working":
+            cur = calendar.sub_working_days(cur, s.days)
+        else:
+            cur = calendar.previous_working_day(cur - timedelta(days=s.days), inclusive=True)
+    # exactness guard (cheap; at most a step or two either way)
+    while forward_end(calendar, steps, cur) > contract_by:
+        cur = calendar.previous_working_day(cur, inclusive=False)
+    while True:
+        nxt = calendar.next_working_day(cur, inclusive=False)
+        if forward_end(calendar, steps, nxt) > contract_by:
+            return cur
+        cur = nxt
+
+
+def build_timeline(rulebook: Rulebook, calendar: WorkingCalendar, *, method: str | Method,
+                   budget, start: date | None = None, contract_by: date | None = None,
+                   day_overrides: Mapping[str, int] | None = None,
+                   with_steps: Iterable[str] = (), without_steps: Iterable[str] = ()) -> Timeline:
+    """A forward timeline from ``start`` or, if only ``contract_by`` is given, a backward one.
+
+    ``method`` is a code/name (resolved by the rulebook) or a :class:`Method`; ``budget`` a number
+    or text like ``3,000,000``; dates are plain dates (use ``dates.parse_date`` for typed text).
+    """
+    m = method if isinstance(method, Method) else rulebook.resolve_method(method)
+    amount = parse_budget(budget)
+    with_steps, without_steps = tuple(with_steps), tuple(without_steps)
+    if start is None and contract_by is None:
+        raise InputError("a timeline needs a start date or a contract-signing deadline",
+                         hint="give --start or --contract-by")
+
+    def resolve(on: date):
+        tier = m.tier_for(amount, on)
+        steps = resolve_steps(m, tier, on, day_overrides=day_overrides, with_steps=with_steps,
+                              without_steps=without_steps)
+        return tier, steps
+
+    if start is not None:
+        tier, steps = resolve(start)
+        direction = "forward"
+    else:
+        assert contract_by is not None
+        # rules in force on the (unknown) start date: start from the deadline's rules, then re-run
+        # with the rules in force on the start found, until they agree (a circular in between).
+        on = contract_by
+        for _ in range(4):
+            tier, steps = resolve(on)
+            s = latest_start(calendar, steps, contract_by)
+            key = (tier.code, tuple((x.code, x.days, x.rule.unit) for x in steps))
+            tier, steps = resolve(s)
+            if key == (tier.code, tuple((x.code, x.days, x.rule.unit) for x in steps)):
+                break
+            on = s
+        start = s
+        direction = "backward"
+    milestones = _run_forward(calendar, steps, start)
+    in_force = [x.rule.effective_from for x in steps if x.rule.effective_from != date.min]
+    return Timeline(
+        method=m.code, method_name_th=m.name_th, method_name_en=m.name_en, tier=tier.code,
+        tier_label=tier.label, budget=amount, start=start,
+        contract_date=milestones[-1].end if milestones else start, steps=milestones,
+        direction=direction, contract_by=contract_by if direction == "backward" else None,
+        rules_effective_from=max(in_force) if in_force else None,
+    )
+
+
+_PLAN_COLUMNS = {
+    "UnknownMethodError": "method",
+    "BudgetOutOfTierError": "amount",
+    "BelowLegalMinimumError": "day_overrides",
+    "StepSwitchError": "steps",
+}
+
+
+def timeline_for_plan(plan: ProjectPlan, rulebook: Rulebook, calendar: WorkingCalendar) -> Timeline:
+    """The timeline for one plan row (forward from ``plan.start``, else backward from
+    ``plan.contract_by``). Errors carry the row's location when the plan has a ``source_ref``."""
+    try:
+        return build_timeline(
+            rulebook, calendar, method=plan.method, budget=plan.amount, start=plan.start,
+            contract_by=None if plan.start else plan.contract_by, day_overrides=plan.day_overrides,
+            with_steps=plan.with_steps, without_steps=plan.without_steps,
+        )
+    except InputError as exc:
+        if plan.source_ref is not None and exc.location == Location():
+            exc.at(Location(source=plan.source_ref.source, sheet=plan.source_ref.sheet,
+                            row=plan.source_ref.row, column=_PLAN_COLUMNS.get(type(exc).__name__)))
+        raise
+
+
+def step_status(planned: date, actual: date | None, today: date, calendar: WorkingCalendar,
+                due_soon_working_days: int = 3) -> StepStatus:
+    """Status of a milestone on ``today``.
+
+    DONE if ``actual`` is recorded (slip = working days from planned to actual, negative if early);
+    LATE if ``today`` is after ``planned`` and nothing is recorded (slip = working days from planned
+    to today); DUE_SOON if 0 <= working days until planned <= the window; else ON_TIME (slip 0).
+    """
+    if actual is not None:
+        return StepStatus(StepState.DONE, calendar.working_days_between(planned, actual))
+    if today > planned:
+        return StepStatus(StepState.LATE, calendar.working_days_between(planned, today))
+    if calendar.working_days_between(today, planned) <= due_soon_working_days:
+        return StepStatus(StepState.DUE_SOON, 0)
+    return StepStatus(StepState.ON_TIME, 0)

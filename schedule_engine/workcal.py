@@ -1,0 +1,303 @@
+"""The Thai working calendar (วันทำการ), indexed once for O(1) lookups.
+
+A working day is Monday–Friday that is not a Thai holiday. Thai holidays =
+``holidays.Thailand(categories=("public", "government"))`` + ``config/holidays.toml`` closures −
+its withdrawals (docs/timeline-semantics.md).
+
+The calendar builds, once per range of years, a numpy index over every day of the range:
+``_work[i]`` (is day i a working day), ``_cum[i]`` (working days on or before day i) and
+``_wdays`` (the day numbers of all working days, in order). Then
+
+* N-th working day after D  = ``_wdays[_cum[D] + N - 1]``
+* working days in (a, b]    = ``_cum[b] - _cum[a]``
+* next working day after D  = ``_wdays[_cum[D]]``
+
+are constant-time array lookups, and the ``*_many`` methods do the same for whole numpy arrays
+of dates at once (used by :mod:`schedule_engine.bulk`).
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from schedule_engine.dates import format_thai_date
+from schedule_engine.errors import ConfigError, InputError
+
+DEFAULT_FIRST_YEAR = 1997  # 2540 BE
+DEFAULT_LAST_YEAR = 2057  # 2600 BE
+HOLIDAY_CATEGORIES = ("public", "government")
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+class CalendarRangeError(InputError):
+    """A date outside the years the working calendar was built for."""
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A configured change to the package's holidays: an added closure or a withdrawn holiday."""
+
+    date: date
+    reason: str
+    source: str
+    kind: str  # "closure" (extra day off) or "withdrawn" (package holiday that is a working day)
+    name_th: str = ""
+    name_en: str = ""
+    confidence: str = ""
+
+
+def load_closures(path: str | Path | None = None) -> tuple[Closure, ...]:
+    """Read ``[[closure]]`` and ``[[withdrawn]]`` entries from ``config/holidays.toml``."""
+    if path is None:
+        res = resources.files("procal_config").joinpath("holidays.toml")
+        label = "config/holidays.toml"
+        text = res.read_text(encoding="utf-8")
+    else:
+        label = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read holiday file: {exc}", file=label) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", file=label) from None
+    unknown = set(data) - {"closure", "withdrawn", "meta"}
+    if unknown:
+        raise ConfigError(f"unknown section(s) {sorted(unknown)}; use [[closure]] or [[withdrawn]]",
+                          file=label)
+    out: list[Closure] = []
+    for kind in ("closure", "withdrawn"):
+        for i, entry in enumerate(data.get(kind, []), start=1):
+            key = f"{kind}[{i}]"
+            d = entry.get("date")
+            if not isinstance(d, date):
+                raise ConfigError(f"'date' must be a TOML date like 2026-06-02, got {d!r}",
+                                  file=label, key=key)
+            for req in ("reason", "source"):
+                if not str(entry.get(req, "")).strip():
+                    raise ConfigError(f"'{req}' is required (say why and where it was announced)",
+                                      file=label, key=f"{key}.{req}")
+            out.append(Closure(
+                date=d, reason=str(entry["reason"]), source=str(entry["source"]), kind=kind,
+                name_th=str(entry.get("name_th", "")), name_en=str(entry.get("name_en", "")),
+                confidence=str(entry.get("confidence", "")),
+            ))
+    return tuple(out)
+
+
+class WorkingCalendar:
+    """Working days over a fixed range of years (``first_year`` … ``last_year`` CE, inclusive)."""
+
+    def __init__(self, holidays: Mapping[date, str], *, first_year: int = DEFAULT_FIRST_YEAR,
+                 last_year: int = DEFAULT_LAST_YEAR,
+                 names_th: Mapping[date, str] | None = None) -> None:
+        if first_year > last_year:
+            raise ValueError("first_year must be <= last_year")
+        self.first_year = first_year
+        self.last_year = last_year
+        self.first_day = date(first_year, 1, 1)
+        self.last_day = date(last_year, 12, 31)
+        self._origin = self.first_day.toordinal()
+        n = self.last_day.toordinal() - self._origin + 1
+        self._holidays_en = {d: name for d, name in holidays.items()
+                             if self.first_day <= d <= self.last_day}
+        self._holidays_th = dict(names_th or {})
+        days = np.arange(n, dtype=np.int64)
+        # date.weekday(): Monday = 0; ordinal 1 (0001-01-01) is a Monday
+        weekday = (days + self._origin - 1) % 7
+        work = weekday < 5
+        if self._holidays_en:
+            idx = np.fromiter((d.toordinal() - self._origin for d in self._holidays_en), dtype=np.int64)
+            work[idx] = False
+        self._work = work
+        self._cum = np.cumsum(work, dtype=np.int32)  # working days on or before day i
+        self._wdays = np.flatnonzero(work).astype(np.int32)  # day numbers of the working days
+        # index day number -> numpy datetime64 day offset (for vectorised I/O)
+        self._np_origin = np.datetime64(self.first_day, "D")
+
+    # ----------------------------------------------------------------- construction
+    @classmethod
+    def thailand(cls, *, first_year: int = DEFAULT_FIRST_YEAR, last_year: int = DEFAULT_LAST_YEAR,
+                 closures: Iterable[Closure] | None = None,
+                 closures_path: str | Path | None = None) -> "WorkingCalendar":
+        """Thai government working days: ``holidays.Thailand`` public+government, then
+        ``closures`` (default: ``config/holidays.toml``) added/withdrawn."""
+        import holidays as holidays_pkg
+
+        years = range(first_year, last_year + 1)
+        en = holidays_pkg.Thailand(categories=HOLIDAY_CATEGORIES, years=years, language="en_US")
+        th = holidays_pkg.Thailand(categories=HOLIDAY_CATEGORIES, years=years, language="th")
+        names_en = dict(en.items())
+        names_th = dict(th.items())
+        if closures is None:
+            closures = load_closures(closures_path)
+        for c in closures:
+            if c.kind == "closure":
+                names_en[c.date] = c.name_en or c.reason
+                names_th[c.date] = c.name_th or c.name_en or c.reason
+            else:
+                names_en.pop(c.date, None)
+                names_th.pop(c.date, None)
+        cal = cls(names_en, first_year=first_year, last_year=last_year, names_th=names_th)
+        cal.closures = tuple(closures)
+        return cal
+
+    closures: tuple[Closure, ...] = ()
+
+    # ----------------------------------------------------------------- helpers
+    def _i(self, d: date) -> int:
+        i = d.toordinal() - self._origin
+        if i < 0 or i >= len(self._work):
+            raise CalendarRangeError(
+                f"{d.isoformat()} ({format_thai_date(d)}) is outside the working calendar "
+                f"({self.first_year}–{self.last_year} CE)",
+                value=d, hint="check the year, or build the calendar with a wider year range",
+            )
+        return i
+
+    def _d(self, i: int) -> date:
+        if i < 0 or i >= len(self._work):
+            raise CalendarRangeError(
+                f"the result falls outside the working calendar ({self.first_year}–{self.last_year} CE)",
+                hint="check the year, or build the calendar with a wider year range",
+            )
+        return date.fromordinal(int(i) + self._origin)
+
+    def _nth_working(self, k: int) -> date:
+        """The k-th working day of the range (0-based)."""
+        if k < 0 or k >= len(self._wdays):
+            raise CalendarRangeError(
+                f"the result falls outside the working calendar ({self.first_year}–{self.last_year} CE)",
+                hint="check the year, or build the calendar with a wider year range",
+            )
+        return self._d(int(self._wdays[k]))
+
+    # ----------------------------------------------------------------- scalar API
+    def is_working_day(self, d: date) -> bool:
+        return bool(self._work[self._i(d)])
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """The ``n``-th working day after ``d`` (``d`` not counted); ``n == 0`` returns ``d``;
+        negative ``n`` counts backwards (see :meth:`sub_working_days`)."""
+        if n == 0:
+            self._i(d)
+            return d
+        if n < 0:
+            return self.sub_working_days(d, -n)
+        return self._nth_working(int(self._cum[self._i(d)]) + n - 1)
+
+    def sub_working_days(self, d: date, n: int) -> date:
+        """The ``n``-th working day before ``d`` (``d`` not counted); ``n == 0`` returns ``d``."""
+        if n == 0:
+            self._i(d)
+            return d
+        if n < 0:
+            return self.add_working_days(d, -n)
+        i = self._i(d)
+        before = int(self._cum[i]) - int(self._work[i])  # working days strictly before d
+        return self._nth_working(before - n)
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Signed count of working days in (a, b]; negative when ``b`` is before ``a``."""
+        return int(self._cum[self._i(b)]) - int(self._cum[self._i(a)])
+
+    def next_working_day(self, d: date, inclusive: bool = True) -> date:
+        i = self._i(d)
+        if inclusive and self._work[i]:
+            return d
+        return self._nth_working(int(self._cum[i]))
+
+    def previous_working_day(self, d: date, inclusive: bool = True) -> date:
+        i = self._i(d)
+        if inclusive and self._work[i]:
+            return d
+        return self._nth_working(int(self._cum[i]) - int(self._work[i]) - 1)
+
+    def non_working_days(self, a: date, b: date) -> tuple[date, ...]:
+        """Non-working days ``d`` with ``a <= d <= b`` (weekends and holidays), in order."""
+        if b < a:
+            return ()
+        ia, ib = self._i(a), self._i(b)
+        off = np.flatnonzero(~self._work[ia:ib + 1])
+        return tuple(date.fromordinal(int(k) + ia + self._origin) for k in off)
+
+    def holiday_name(self, d: date, lang: str = "th") -> str | None:
+        """The holiday's name (Thai by default) or ``None`` for a weekday/plain weekend."""
+        if lang == "th":
+            return self._holidays_th.get(d) or self._holidays_en.get(d)
+        return self._holidays_en.get(d)
+
+    def holidays_between(self, a: date, b: date) -> dict[date, str]:
+        """Holidays (named days off, any weekday) with ``a <= d <= b``."""
+        return {d: n for d, n in sorted(self._holidays_en.items()) if a <= d <= b}
+
+    # ----------------------------------------------------------------- vectorised API
+    def to_index(self, dates) -> np.ndarray:
+        """Day numbers (int64) of an array-like of dates / ``datetime64[D]``; range-checked."""
+        arr = np.asarray(dates)
+        if arr.dtype == object:
+            arr = arr.astype("datetime64[D]")
+        idx = (arr.astype("datetime64[D]") - self._np_origin).astype(np.int64)
+        if idx.size and (idx.min() < 0 or idx.max() >= len(self._work)):
+            raise CalendarRangeError(
+                f"some dates are outside the working calendar ({self.first_year}–{self.last_year} CE)",
+                hint="check the years, or build the calendar with a wider year range",
+            )
+        return idx
+
+    def from_index(self, idx: np.ndarray) -> np.ndarray:
+        """``datetime64[D]`` array for day numbers."""
+        return self._np_origin + np.asarray(idx).astype("timedelta64[D]")
+
+    def is_working_day_many(self, dates) -> np.ndarray:
+        return self._work[self.to_index(dates)]
+
+    def add_working_days_idx(self, idx: np.ndarray, n) -> np.ndarray:
+        """Vectorised :meth:`add_working_days` on day numbers; ``n`` scalar or array, ``n >= 0``."""
+        n = np.asarray(n)
+        k = self._cum[idx] + n - 1
+        if k.size and k.max() >= len(self._wdays):
+            raise CalendarRangeError(
+                f"some results fall outside the working calendar ({self.first_year}–{self.last_year} CE)"
+            )
+        return np.where(n == 0, idx, self._wdays[np.clip(k, 0, None)])
+
+    def next_working_idx(self, idx: np.ndarray) -> np.ndarray:
+        """Vectorised :meth:`next_working_day` (inclusive) on day numbers."""
+        k = self._cum[idx] - self._work[idx]
+        if k.size and k.max() >= len(self._wdays):
+            raise CalendarRangeError(
+                f"some results fall outside the working calendar ({self.first_year}–{self.last_year} CE)"
+            )
+        return self._wdays[k]
+
+    def add_working_days_many(self, dates, n) -> np.ndarray:
+        """Vectorised :meth:`add_working_days` (``n >= 0``): returns ``datetime64[D]``."""
+        return self.from_index(self.add_working_days_idx(self.to_index(dates), n))
+
+    def working_days_between_many(self, a, b) -> np.ndarray:
+        return self._cum[self.to_index(b)].astype(np.int64) - self._cum[self.to_index(a)]
+
+    def next_working_day_many(self, dates) -> np.ndarray:
+        return self.from_index(self.next_working_idx(self.to_index(dates)))
+
+
+@functools.lru_cache(maxsize=4)
+def default_calendar(first_year: int = DEFAULT_FIRST_YEAR,
+                     last_year: int = DEFAULT_LAST_YEAR) -> WorkingCalendar:
+    """The shipped Thai working calendar (cached): holidays.Thailand public+government plus
+    ``config/holidays.toml``, for 1997–2057 CE (2540–2600 BE) by default."""
+    return WorkingCalendar.thailand(first_year=first_year, last_year=last_year)
+
+
+def day_after(d: date, n: int = 1) -> date:
+    return d + timedelta(days=n)
