@@ -1,9 +1,202 @@
-"""procal sub-commands: plan (see README)."""
+"""``procal plan`` (the procurement timeline calculator) and ``procal methods`` (the rulebook).
+
+    procal plan --method e-bidding --budget 3,000,000 --start "20 ก.ค. 2565"
+    procal plan --method e-bidding --budget 3,000,000 --contract-by 30/09/2565 --format json
+    procal methods --method e-bidding
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from datetime import date
+from typing import List, Optional
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from schedule_engine import (
+    InputError,
+    build_timeline,
+    default_calendar,
+    default_rulebook,
+    explain_timeline,
+    parse_date,
+)
+from schedule_engine.catalogue import Method, Rulebook, format_baht
+from schedule_engine.dates import format_date
+from schedule_engine.model import Timeline
+
+FORMATS = ("table", "json", "csv")
+LANGS = ("th", "en")
+
+_T = {
+    "th": {"no": "ที่", "step": "ขั้นตอน", "days": "จำนวนวัน (ขั้นต่ำ)", "start": "เริ่ม", "end": "ครบกำหนด",
+           "ref": "อ้างอิง", "wd": "วันทำการ", "cd": "วัน", "budget": "วงเงิน", "baht": "บาท",
+           "tier": "ช่วงวงเงิน", "contract": "ลงนามสัญญา", "from": "เริ่ม", "deadline": "กำหนดลงนาม",
+           "latest": "วันเริ่มช้าที่สุด", "optional": "เลือกได้", "min": "ขั้นต่ำ", "unit": "หน่วย",
+           "conf": "ความเชื่อมั่น", "method": "วิธี", "code": "รหัส", "default": "ปกติ"},
+    "en": {"no": "#", "step": "Step", "days": "Days (min)", "start": "From", "end": "Due",
+           "ref": "Legal ref.", "wd": "wd", "cd": "cd", "budget": "Budget", "baht": "baht",
+           "tier": "tier", "contract": "contract", "from": "start", "deadline": "deadline",
+           "latest": "latest start", "optional": "optional", "min": "min", "unit": "unit",
+           "conf": "conf.", "method": "Method", "code": "Code", "default": "default"},
+}
+
+
+def _parse_days(values: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for v in values:
+        code, sep, num = v.partition("=")
+        code, num = code.strip(), num.strip()
+        if not sep or not code or not num.lstrip("-").isdigit():
+            raise InputError(f"--days {v!r} is not CODE=N", value=v,
+                             hint="write e.g. --days invitation=8 (see `procal methods` for step codes)")
+        out[code] = int(num)
+    return out
+
+
+def _split(values: list[str]) -> list[str]:
+    return [p.strip() for v in values for p in v.split(",") if p.strip()]
+
+
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    v = value.strip().lower()
+    if v not in allowed:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(allowed)}", param_hint=option)
+    return v
+
+
+def render_table(timeline: Timeline, lang: str = "th", console: Console | None = None) -> None:
+    """Print the timeline as a table (like the Khon Kaen treasury calculator)."""
+    t, L = timeline, _T[lang]
+    console = console or Console()
+    name = t.method_name_th if lang == "th" else t.method_name_en
+    head = (f"{name} — {L['budget']} {format_baht(t.budget)} {L['baht']} ({L['tier']} {t.tier_label})\n"
+            f"{L['from']} {format_date(t.start, lang)} → {L['contract']} {format_date(t.contract_date, lang)}")
+    if t.direction == "backward" and t.contract_by:
+        head += f"  ({L['deadline']} {format_date(t.contract_by, lang)}; {L['latest']})"
+    table = Table(title=head, title_justify="left", show_lines=False)
+    table.add_column(L["no"], justify="right")
+    table.add_column(L["step"], overflow="fold")
+    table.add_column(L["days"], justify="right", no_wrap=True)
+    table.add_column(L["start"], no_wrap=True)
+    table.add_column(L["end"], no_wrap=True)
+    for i, s in enumerate(t.steps, start=1):
+        unit = L["wd"] if s.unit == "working" else L["cd"]
+        step_name = s.name_th if lang == "th" else s.name_en
+        if s.optional:
+            step_name += f" ({L['optional']})"
+        table.add_row(str(i), step_name, f"{s.days} {unit} ({s.min_days})", format_date(s.start, lang),
+                      format_date(s.end, lang))
+    console.print(table)
+
+
+def render_csv(timeline: Timeline) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    cols = ["code", "name_th", "name_en", "days", "min_days", "unit", "start", "end", "legal_ref"]
+    w.writerow(cols)
+    for s in timeline.to_dict()["steps"]:
+        w.writerow([s[c] for c in cols])
+    return buf.getvalue()
+
+
+def render_methods(rulebook: Rulebook, on: date, lang: str = "th", method: Method | None = None,
+                   console: Console | None = None) -> None:
+    console = console or Console()
+    L = _T[lang]
+    for m in ([method] if method else rulebook.methods):
+        for tier in m.tiers_in_force(on):
+            title = f"{m.code} — {m.name_th if lang == 'th' else m.name_en} — {tier.label}"
+            table = Table(title=title, title_justify="left")
+            table.add_column(L["code"], no_wrap=True)
+            table.add_column(L["step"], overflow="fold")
+            table.add_column(L["min"], justify="right")
+            table.add_column(L["default"], justify="right")
+            table.add_column(L["unit"])
+            table.add_column(L["ref"], overflow="fold")
+            table.add_column(L["conf"], justify="center")
+            for r in m.steps_for(tier.code, on):
+                nm = r.name_th if lang == "th" else r.name_en
+                if r.optional:
+                    nm += f" ({L['optional']}{', on' if r.default_on else ', off'})"
+                table.add_row(r.code, nm, str(r.min_days), str(r.default_days),
+                              L["wd"] if r.unit == "working" else L["cd"], r.legal_ref, r.confidence)
+            console.print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app (filled in by its owner)."""
+    @app.command("plan")
+    def plan(
+        method: str = typer.Option(..., "--method", "-m", help="Method code or name, e.g. e-bidding, เฉพาะเจาะจง"),
+        budget: str = typer.Option(..., "--budget", "-b", help="Budget in baht, e.g. 3,000,000"),
+        start: Optional[str] = typer.Option(None, "--start", "-s", help='Start date, e.g. "20 ก.ค. 2565"'),
+        contract_by: Optional[str] = typer.Option(None, "--contract-by", "-c",
+                                                  help="Contract-signing deadline (computes backward)"),
+        days: List[str] = typer.Option([], "--days", "-d", help="CODE=N day override (repeatable)"),
+        with_: List[str] = typer.Option([], "--with", help="Switch an optional step on (repeatable)"),
+        without: List[str] = typer.Option([], "--without", help="Switch an optional step off (repeatable)"),
+        fmt: str = typer.Option("table", "--format", "-f", help="table | json | csv"),
+        lang: str = typer.Option("th", "--lang", help="th | en"),
+        explain: bool = typer.Option(False, "--explain", help="Explain every date (rule, days, skipped holidays)"),
+    ) -> None:
+        """Compute a procurement timeline (forward from --start or backward from --contract-by)."""
+        fmt = _choice(fmt, FORMATS, "--format")
+        lang = _choice(lang, LANGS, "--lang")
+        if start and contract_by:
+            raise InputError("give either --start or --contract-by, not both",
+                             hint="--start computes forward, --contract-by computes backward")
+        if not start and not contract_by:
+            raise InputError("no date given", hint="give --start DATE or --contract-by DATE")
+        rulebook, cal = default_rulebook(), default_calendar()
+        timeline = build_timeline(
+            rulebook, cal, method=method, budget=budget,
+            start=parse_date(start) if start else None,
+            contract_by=parse_date(contract_by) if contract_by else None,
+            day_overrides=_parse_days(days), with_steps=_split(with_), without_steps=_split(without),
+        )
+        if fmt == "json":
+            typer.echo(json.dumps(timeline.to_dict(), ensure_ascii=False, indent=2))
+        elif fmt == "csv":
+            typer.echo(render_csv(timeline), nl=False)
+        else:
+            render_table(timeline, lang)
+        if explain:
+            typer.echo(explain_timeline(timeline, cal, lang))
+
+    @app.command("methods")
+    def methods(
+        method: Optional[str] = typer.Option(None, "--method", "-m", help="Show only this method"),
+        on: Optional[str] = typer.Option(None, "--on", help="Rules in force on this date (default today)"),
+        lang: str = typer.Option("th", "--lang", help="th | en"),
+        fmt: str = typer.Option("table", "--format", "-f", help="table | json"),
+    ) -> None:
+        """List procurement methods, budget tiers and steps with their legal minimums and sources."""
+        lang = _choice(lang, LANGS, "--lang")
+        fmt = _choice(fmt, ("table", "json"), "--format")
+        rulebook = default_rulebook()
+        when = parse_date(on) if on else date.today()
+        chosen = rulebook.resolve_method(method) if method else None
+        if fmt == "json":
+            data = []
+            for m in ([chosen] if chosen else rulebook.methods):
+                data.append({
+                    "code": m.code, "name_th": m.name_th, "name_en": m.name_en,
+                    "tiers": [{
+                        "code": t.code, "label": t.label, "budget_over": str(t.budget_over),
+                        "budget_up_to": None if t.budget_up_to is None else str(t.budget_up_to),
+                        "steps": [{
+                            "code": r.code, "name_th": r.name_th, "name_en": r.name_en,
+                            "min_days": r.min_days, "default_days": r.default_days, "unit": r.unit,
+                            "optional": r.optional, "default_on": r.default_on,
+                            "legal_ref": r.legal_ref, "confidence": r.confidence,
+                            "effective_from": r.effective_from.isoformat() if r.effective_from != date.min else None,
+                        } for r in m.steps_for(t.code, when)],
+                    } for t in m.tiers_in_force(when)],
+                })
+            typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            render_methods(rulebook, when, lang, chosen)
