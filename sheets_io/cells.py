@@ -1,0 +1,169 @@
+"""Reading the values people really type into spreadsheet cells.
+
+Each parser takes the raw cell value (str from CSV / Google FORMATTED text, int/float/datetime from
+xlsx or Google UNFORMATTED_VALUE) and returns a clean Python value or raises :class:`InputError`
+with a hint. The caller places the error with ``err.at(location)``.
+
+Dates: use :func:`parse_date_cell` (wraps ``schedule_engine.dates.parse_date``: ISO, ``20/07/2565``,
+Thai month names, Thai digits, spreadsheet serials; two-digit years refused).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from schedule_engine.dates import parse_date
+from schedule_engine.errors import DateParseError, InputError
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# non-breaking / zero-width / odd spaces people paste from Word and LINE
+_ODD_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u200b": "",
+                             "\ufeff": "", "\u3000": " ", "\t": " ", "\r": " ", "\n": " "})
+
+_MULTIPLIERS = (
+    # longest first
+    ("ล้านบาท", Decimal(1_000_000)), ("million", Decimal(1_000_000)), ("ล้าน", Decimal(1_000_000)),
+    ("ลบ.", Decimal(1_000_000)), ("ล.", Decimal(1_000_000)), ("mb", Decimal(1_000_000)),
+    ("m", Decimal(1_000_000)), ("แสน", Decimal(100_000)), ("หมื่น", Decimal(10_000)),
+    ("พัน", Decimal(1_000)), ("k", Decimal(1_000)),
+)
+_CURRENCY = ("บาท", "baht", "thb", "฿")
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+TRUE_WORDS = frozenset({"ใช่", "ใช", "yes", "y", "true", "1", "x", "✓", "✔", "☑", "/", "ไม่ลง",
+                        "ไม่ต้องลง", "exclude", "excluded", "on"})
+FALSE_WORDS = frozenset({"ไม่", "ไม่ใช่", "no", "n", "false", "0", "-", "ลง", "off", ""})
+
+
+def clean_text(value: object) -> str:
+    """Cell → text: strip, NBSP/zero-width removed, runs of spaces collapsed; None → ''.
+
+    Whole-number floats (as xlsx stores 12 → 12.0) are written without ``.0``.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    text = str(value).translate(_ODD_SPACES)
+    return " ".join(text.split())
+
+
+def is_blank(value: object) -> bool:
+    return clean_text(value) == ""
+
+
+def parse_id(value: object) -> str:
+    """A project id as text: ``"0012"`` stays ``"0012"``; ``12.0`` (xlsx number) → ``"12"``.
+
+    Raises InputError if empty. (A number cell has already lost its leading zeros; format the id
+    column as text in the sheet — docs/sheets.md.)
+    """
+    text = clean_text(value)
+    if not text:
+        raise InputError("the project id is empty", value=value,
+                         hint="give every project a unique id (รหัสโครงการ)")
+    return text
+
+
+def parse_amount(value: object) -> Decimal:
+    """Baht amount: ``1500000``, ``1,500,000``, ``1,500,000 บาท``, ``1.5 ล้าน``, ``๑,๕๐๐,๐๐๐``.
+
+    Returns a Decimal rounded to satang (2 places). Negative, zero and unreadable amounts raise
+    InputError.
+    """
+    hint = "type the amount in baht, e.g. 1,500,000 or 1.5 ล้าน"
+    if isinstance(value, bool) or value is None:
+        raise InputError("the amount is empty" if value is None else f"{value!r} is not an amount",
+                         value=value, hint=hint)
+    if isinstance(value, (int, float, Decimal)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InputError(f"{value!r} is not an amount", value=value, hint=hint)
+        amount = Decimal(str(value))
+    else:
+        text = clean_text(value).translate(_THAI_DIGITS).lower()
+        if not text:
+            raise InputError("the amount is empty", value=value, hint=hint)
+        for word in _CURRENCY:
+            text = text.replace(word, " ")
+        text = text.replace(" ", "")
+        multiplier = Decimal(1)
+        for word, mult in _MULTIPLIERS:
+            if text.endswith(word):
+                text = text[: -len(word)]
+                multiplier = mult
+                break
+        text = text.replace(",", "")
+        if not _NUMBER_RE.match(text):
+            raise InputError(f"cannot read {clean_text(value)!r} as an amount", value=value,
+                             hint=hint)
+        try:
+            amount = Decimal(text) * multiplier
+        except InvalidOperation:  # pragma: no cover - the regex already guards this
+            raise InputError(f"cannot read {value!r} as an amount", value=value, hint=hint) from None
+    if amount <= 0:
+        raise InputError(f"the amount must be above zero, got {clean_text(value)}", value=value,
+                         hint=hint)
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_bool(value: object, *, default: bool = False) -> bool:
+    """Yes/no cell: ``ใช่``/``ไม่``, yes/no, TRUE/FALSE (checkbox), ``x``, ``✓``; blank → default."""
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = clean_text(value).lower()
+    if text == "":
+        return default
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise InputError(f"{clean_text(value)!r} is not yes or no", value=value,
+                     hint="type ใช่ / yes / x to tick, leave blank or ไม่ / no otherwise")
+
+
+def parse_date_cell(value: object) -> date:
+    """A date cell (see ``schedule_engine.dates.parse_date``); text is cleaned of odd spaces."""
+    if isinstance(value, str):
+        value = clean_text(value)
+    return parse_date(value)
+
+
+def parse_optional_date(value: object) -> date | None:
+    if is_blank(value):
+        return None
+    return parse_date_cell(value)
+
+
+_EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+
+
+def parse_email(value: object) -> str | None:
+    """An e-mail address or None when blank; a bad address raises InputError."""
+    text = clean_text(value)
+    if not text:
+        return None
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    if not _EMAIL_RE.match(text):
+        raise InputError(f"{text!r} is not an e-mail address", value=value,
+                         hint="type one address like name@example.go.th")
+    return text.lower()
+
+
+__all__ = ["clean_text", "is_blank", "parse_id", "parse_amount", "parse_bool", "parse_date_cell",
+           "parse_optional_date", "parse_email", "DateParseError"]

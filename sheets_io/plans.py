@@ -1,0 +1,454 @@
+"""Agency plans (แผนจัดซื้อจัดจ้าง) and progress (ผลการดำเนินงาน) read and validated row by row.
+
+``read_plans`` never stops at a bad row: every problem is collected with its tab, row, column,
+value and what to do; the row is *held* (its project keeps whatever it already has downstream) and
+the other rows go on. Only structural problems (file/tab missing, required column missing, empty
+plan tab, no access) raise :class:`SourceError` before anything is computed or written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Callable, Mapping
+from zoneinfo import ZoneInfo
+
+from schedule_engine import (
+    BelowLegalMinimumError,
+    BudgetOutOfTierError,
+    BudgetType,
+    InputError,
+    Location,
+    ProjectPlan,
+    SourceError,
+    SourceRef,
+    StepProgress,
+    StepSwitchError,
+    Timeline,
+    UnknownMethodError,
+    WorkingCalendar,
+    default_calendar,
+    default_rulebook,
+    resolve_steps,
+    timeline_for_plan,
+)
+from schedule_engine.catalogue import Method, Rulebook
+from sheets_io.cells import (
+    clean_text,
+    is_blank,
+    parse_amount,
+    parse_bool,
+    parse_date_cell,
+    parse_email,
+    parse_id,
+    parse_optional_date,
+)
+from sheets_io.settings import (
+    PLAN_OPTIONAL,
+    PLAN_REQUIRED,
+    PROGRESS_OPTIONAL,
+    PROGRESS_REQUIRED,
+    SheetsSettings,
+)
+from sheets_io.tables import Record, Table, TableSource, open_source
+
+OK = "OK"
+
+
+@dataclass
+class PlanBook:
+    """Everything read from one source in one run."""
+
+    source: TableSource
+    settings: SheetsSettings
+    plans: list[ProjectPlan] = field(default_factory=list)  # valid rows, sheet order
+    timelines: dict[str, Timeline] = field(default_factory=dict)  # project id -> timeline
+    progress: list[StepProgress] = field(default_factory=list)  # valid progress rows
+    problems: list[InputError] = field(default_factory=list)  # row errors (plans + progress tabs)
+    warnings: list[InputError] = field(default_factory=list)  # worth a look, row not held
+    held_project_ids: set[str] = field(default_factory=set)  # ids whose row failed: keep their events
+    unidentified_rows: list[int] = field(default_factory=list)  # failed rows with no readable id
+    row_status: dict[int, str] = field(default_factory=dict)  # plan-tab sheet row -> "OK" / message
+    row_ids: dict[int, str] = field(default_factory=dict)  # plan-tab sheet row -> id as typed
+    previous_tabs: dict[str, Table] = field(default_factory=dict)  # schedule/status as last written
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def safe_to_delete(self) -> bool:
+        """False when some failed row had no readable id: the sync must then delete nothing."""
+        return not self.unidentified_rows
+
+    def plan(self, project_id: str) -> ProjectPlan:
+        for p in self.plans:
+            if p.project_id == project_id:
+                return p
+        raise KeyError(project_id)
+
+    def source_url(self, project_id: str) -> str | None:
+        """Deep link to the project's plan row (Google Sheets), else None."""
+        for p in self.plans:
+            if p.project_id == project_id and p.source_ref is not None:
+                return p.source_ref.url
+        for row, pid in self.row_ids.items():
+            if pid == project_id:
+                return self.source.row_url(self.settings.plans_tab, row)
+        return None
+
+    def progress_for(self, project_id: str) -> dict[str, StepProgress]:
+        return {p.step_code: p for p in self.progress if p.project_id == project_id}
+
+
+# ------------------------------------------------------------------------------ small parsers
+_BUDGET_TYPES = {
+    BudgetType.RECURRENT: ("งบประจำ", "รายจ่ายประจำ", "ประจำ", "recurrent", "operating",
+                           "recurrent expenditure"),
+    BudgetType.INVESTMENT: ("งบลงทุน", "รายจ่ายลงทุน", "ลงทุน", "investment", "capital",
+                            "capital expenditure"),
+}
+_SOURCE_ALIASES = {
+    "งบส่วนราชการ": ("ส่วนราชการ", "agency", "agency budget", "ministry", "department"),
+    "งบจังหวัด": ("จังหวัด", "province", "provincial", "provincial budget"),
+    "งบกลุ่มจังหวัด": ("กลุ่มจังหวัด", "province group", "provincial cluster", "provincial group"),
+    "งบเหลื่อมปี": ("เหลื่อมปี", "carry-over", "carryover", "carry over", "carried over"),
+    "เงินกู้": ("กู้", "loan", "loans"),
+}
+
+
+def _key(text: object) -> str:
+    return re.sub(r"[\s\-_.()/]+", "", clean_text(text)).casefold()
+
+
+def parse_budget_type(value: object) -> BudgetType:
+    k = _key(value)
+    for bt, names in _BUDGET_TYPES.items():
+        if k in {_key(n) for n in names}:
+            return bt
+    raise InputError(f"{clean_text(value)!r} is not a budget type" if k else
+                     "the budget type is empty", value=value,
+                     hint="type งบประจำ (recurrent) or งบลงทุน (investment)")
+
+
+def parse_budget_source(value: object, known: tuple[str, ...]) -> str:
+    text = clean_text(value)
+    k = _key(text)
+    if not k:
+        raise InputError("the budget source is empty", value=value,
+                         hint="type one of: " + ", ".join(known))
+    for name in known:
+        if k == _key(name) or k in {_key(a) for a in _SOURCE_ALIASES.get(name, ())}:
+            return name
+    for name in known:  # "เงินกู้ (โควิด 2019)", "งบเหลื่อมปี 2569": keep the detail as typed
+        if k.startswith(_key(name)):
+            return text
+    raise InputError(f"{text!r} is not a known budget source", value=value,
+                     hint="type one of: " + ", ".join(known))
+
+
+_OVERRIDE_SPLIT = re.compile(r"[;,\n]+")
+_OVERRIDE_ITEM = re.compile(r"^(.+?)\s*[=:]\s*(.+)$")
+
+
+def _step_index(method: Method) -> dict[str, str]:
+    idx: dict[str, str] = {}
+    for r in method.rules:
+        for name in (r.code, r.name_th, r.name_en):
+            idx.setdefault(_key(name), r.code)
+    return idx
+
+
+def resolve_step(method: Method, text: object) -> str:
+    """A step code from its code, Thai or English name (for ``method``); InputError if unknown."""
+    code = _step_index(method).get(_key(text))
+    if code is None:
+        raise StepSwitchError(f"{method.code} has no step {clean_text(text)!r}", value=text,
+                              hint="steps are: " + ", ".join(method.step_codes()))
+    return code
+
+
+def parse_day_overrides(value: object, method: Method
+                        ) -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
+    """``invitation=7; appeal=10; draft_hearing=on`` → (days, with_steps, without_steps).
+
+    Steps may be named by code or Thai/English name; ``on``/``off`` (เปิด/ปิด, ใช้/ไม่ใช้)
+    switch optional steps.
+    """
+    text = clean_text(value).translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+    days: dict[str, int] = {}
+    on: set[str] = set()
+    off: set[str] = set()
+    if not text:
+        return days, frozenset(), frozenset()
+    hint = "write step=days separated by ';', e.g. invitation=7; appeal=10 (or draft_hearing=off)"
+    for item in _OVERRIDE_SPLIT.split(str(value).translate(
+            str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))):
+        item = clean_text(item)
+        if not item:
+            continue
+        m = _OVERRIDE_ITEM.match(item)
+        if not m:
+            raise InputError(f"cannot read {item!r}", value=value, hint=hint)
+        code = resolve_step(method, m.group(1))
+        what = _key(m.group(2)).removesuffix("วันทำการ").removesuffix("วัน").removesuffix("days")
+        if what in ("on", "เปิด", "ใช้", "yes", "ใช่"):
+            on.add(code)
+        elif what in ("off", "ปิด", "ไม่ใช้", "no", "ไม่"):
+            off.add(code)
+        elif what.isdigit():
+            days[code] = int(what)
+        else:
+            raise InputError(f"{m.group(2)!r} is not a number of days for {code}", value=value,
+                             hint=hint)
+    return days, frozenset(on), frozenset(off)
+
+
+# -------------------------------------------------------------------------------- read_plans
+def _bangkok_today() -> date:
+    return datetime.now(ZoneInfo("Asia/Bangkok")).date()
+
+
+class _RowCheck:
+    """Collects the problems of one row, each placed at its column."""
+
+    def __init__(self, source: TableSource, rec: Record):
+        self.source = source
+        self.rec = rec
+        self.errors: list[InputError] = []
+
+    def loc(self, fieldname: str | None) -> Location:
+        col = self.rec.column(fieldname) if fieldname else None
+        return self.source.location(self.rec.tab, self.rec.row, col)
+
+    def add(self, err: InputError, fieldname: str | None) -> None:
+        self.errors.append(err.at(self.loc(fieldname)))
+
+    def field(self, fieldname: str, parser: Callable, *args, **kw):
+        try:
+            return parser(self.rec.get(fieldname), *args, **kw)
+        except InputError as err:
+            self.add(err, fieldname)
+            return None
+
+
+def _required_text(value: object, what: str, hint: str) -> str:
+    text = clean_text(value)
+    if not text:
+        raise InputError(f"the {what} is empty", value=value, hint=hint)
+    return text
+
+
+_ENGINE_ERROR_FIELD: list[tuple[type, str]] = [
+    (UnknownMethodError, "method"),
+    (BudgetOutOfTierError, "amount"),
+    (BelowLegalMinimumError, "day_overrides"),
+    (StepSwitchError, "day_overrides"),
+]
+
+
+def read_plans(source: "TableSource | str", *, settings: SheetsSettings | None = None,
+               rulebook: Rulebook | None = None, calendar: WorkingCalendar | None = None,
+               today: date | None = None, clients: object = None) -> PlanBook:
+    """Read, validate and compute every plan row; see the module docstring.
+
+    Reads the plan tab (required), the progress tab and procal's own schedule/status tabs
+    (optional) in one request to the source.
+    """
+    src = open_source(source, settings=settings, clients=clients)
+    settings = settings or src.settings
+    rulebook = rulebook or default_rulebook()
+    calendar = calendar or default_calendar()
+    today = today or _bangkok_today()
+    tabs = src.read_tabs([settings.plans_tab],
+                         optional=[settings.progress_tab, settings.schedule_tab, settings.status_tab])
+    book = PlanBook(source=src, settings=settings)
+    book.previous_tabs = {t: tabs[t] for t in (settings.schedule_tab, settings.status_tab) if t in tabs}
+
+    plan_table = tabs[settings.plans_tab]
+    records = plan_table.records(settings.headers, required=PLAN_REQUIRED,
+                                 search_rows=settings.header_search_rows)
+    if not records:
+        raise SourceError(f"{src.label}: tab '{settings.plans_tab}' has a header but no project "
+                          f"rows")
+    hm = plan_table.header_map(settings.headers, required=PLAN_REQUIRED,
+                               search_rows=settings.header_search_rows)
+    if "start" not in hm.columns and "contract_by" not in hm.columns:
+        raise SourceError(
+            f"{src.label}: tab '{settings.plans_tab}' needs a start-date column "
+            f"({' / '.join(settings.header_texts('start')[:2])}) or a contract-deadline column "
+            f"({' / '.join(settings.header_texts('contract_by')[:2])})")
+
+    # duplicate ids: every row carrying the id is held
+    rows_by_id: dict[str, list[int]] = {}
+    for rec in records:
+        if not is_blank(rec.get("project_id")):
+            rows_by_id.setdefault(clean_text(rec.get("project_id")), []).append(rec.row)
+
+    for rec in records:
+        _read_plan_row(book, src, rec, rows_by_id, rulebook, calendar, settings)
+
+    if settings.progress_tab in tabs and not tabs[settings.progress_tab].is_empty:
+        _read_progress(book, src, tabs[settings.progress_tab], rulebook, settings, today)
+    return book
+
+
+def _read_plan_row(book: PlanBook, src: TableSource, rec: Record, rows_by_id: dict[str, list[int]],
+                   rulebook: Rulebook, calendar: WorkingCalendar, settings: SheetsSettings) -> None:
+    chk = _RowCheck(src, rec)
+    pid = chk.field("project_id", parse_id)
+    if pid is not None:
+        book.row_ids[rec.row] = pid
+        dup_rows = rows_by_id.get(pid, [])
+        if len(dup_rows) > 1:
+            others = ", ".join(str(r) for r in dup_rows if r != rec.row)
+            chk.add(InputError(f"project id {pid!r} is also used on row(s) {others}", value=pid,
+                               hint="every project needs its own id; change or delete the copy "
+                                    "(all rows with this id are held until then)"), "project_id")
+    agency = chk.field("agency", _required_text, "agency", "type the agency (หน่วยงาน)")
+    name = chk.field("name", _required_text, "project name", "type the project name")
+    budget_type = chk.field("budget_type", parse_budget_type)
+    budget_source = chk.field("budget_source", parse_budget_source, settings.budget_sources)
+    amount = chk.field("amount", parse_amount)
+    method: Method | None = chk.field("method", _resolve_method, rulebook)
+    start = chk.field("start", parse_optional_date)
+    contract_by = chk.field("contract_by", parse_optional_date)
+    start_ok = not any(e.location.column == rec.column("start") for e in chk.errors)
+    deadline_ok = not any(e.location.column == rec.column("contract_by") for e in chk.errors)
+    if start is None and contract_by is None and start_ok and deadline_ok:
+        chk.add(InputError("neither a start date nor a contract-signing deadline is given",
+                           hint=f"fill in {rec.column('start')} (or {rec.column('contract_by')})"),
+                "start")
+    if start is not None and contract_by is not None and contract_by < start:
+        chk.add(InputError(f"the contract deadline {contract_by.isoformat()} is before the start "
+                           f"{start.isoformat()}", value=rec.get("contract_by"),
+                           hint="check both dates (day first: 20/07/2570)"), "contract_by")
+    overrides: tuple = ({}, frozenset(), frozenset())
+    if method is not None and not is_blank(rec.get("day_overrides")):
+        got = chk.field("day_overrides", parse_day_overrides, method)
+        if got is not None:
+            overrides = got
+    if method is not None and amount is not None:
+        # tier and day checks up front, so a row with several mistakes reports them all at once
+        on = start or contract_by or _bangkok_today()
+        try:
+            tier = method.tier_for(amount, on=on)
+            resolve_steps(method, tier, on, day_overrides=overrides[0], with_steps=overrides[1],
+                          without_steps=overrides[2])
+        except InputError as err:
+            chk.add(err, next((f for t, f in _ENGINE_ERROR_FIELD if isinstance(err, t)),
+                              "day_overrides"))
+    email = chk.field("officer_email", parse_email)
+    exclude = chk.field("exclude_from_sync", parse_bool)
+    target_calendar = clean_text(rec.get("calendar")) or None
+
+    timeline = None
+    plan = None
+    if not chk.errors:
+        url = src.row_url(rec.tab, rec.row)
+        plan = ProjectPlan(
+            project_id=pid, agency=agency, name=name, budget_type=budget_type,
+            budget_source=budget_source, amount=amount, method=method.code, start=start,
+            contract_by=contract_by, day_overrides=overrides[0], with_steps=overrides[1],
+            without_steps=overrides[2], officer_email=email, calendar=target_calendar,
+            exclude_from_sync=bool(exclude),
+            source_ref=SourceRef(source=src.label, sheet=rec.tab, row=rec.row, url=url),
+        )
+        try:
+            timeline = timeline_for_plan(plan, rulebook, calendar)
+        except InputError as err:
+            col = next((f for t, f in _ENGINE_ERROR_FIELD if isinstance(err, t)), None)
+            if col is None and not start:
+                col = "contract_by"
+            chk.add(err, col)
+    if chk.errors:
+        book.problems.extend(chk.errors)
+        book.row_status[rec.row] = "; ".join(_short(e) for e in chk.errors)
+        if pid is not None:
+            book.held_project_ids.add(pid)
+        else:
+            book.unidentified_rows.append(rec.row)
+        return
+    assert plan is not None and timeline is not None
+    if contract_by is not None and start is not None and timeline.contract_date > contract_by:
+        book.warnings.append(InputError(
+            f"starting {start.isoformat()}, the contract is signed {timeline.contract_date.isoformat()}"
+            f", after the deadline {contract_by.isoformat()}", value=rec.get("contract_by"),
+            hint="start earlier or shorten optional steps").at(chk.loc("contract_by")))
+    book.plans.append(plan)
+    book.timelines[plan.project_id] = timeline
+    book.row_status[rec.row] = OK
+
+
+def _resolve_method(value: object, rulebook: Rulebook) -> Method:
+    text = clean_text(value)
+    if not text:
+        raise UnknownMethodError("the procurement method is empty", value=value,
+                                 hint="use one of: " + ", ".join(rulebook.codes()))
+    return rulebook.resolve_method(text)
+
+
+def _short(err: InputError) -> str:
+    col = f"{err.location.column}: " if err.location.column else ""
+    return f"{col}{err.reason}" + (f" — {err.hint}" if err.hint else "")
+
+
+def _read_progress(book: PlanBook, src: TableSource, table: Table, rulebook: Rulebook,
+                   settings: SheetsSettings, today: date) -> None:
+    records = table.records(settings.headers, required=PROGRESS_REQUIRED,
+                            search_rows=settings.header_search_rows)
+    valid = {p.project_id: p for p in book.plans}
+    known_ids = set(book.row_ids.values())
+    seen: dict[tuple[str, str], int] = {}
+    kept: dict[tuple[str, str], StepProgress] = {}
+    for rec in records:
+        chk = _RowCheck(src, rec)
+        pid = chk.field("project_id", parse_id)
+        if pid is None:
+            book.problems.extend(chk.errors)
+            continue
+        if pid not in known_ids:
+            chk.add(InputError(f"project id {pid!r} is not in the plan tab "
+                               f"'{settings.plans_tab}'", value=pid,
+                               hint="check the id (leading zeros count) or add the project"),
+                    "project_id")
+            book.problems.extend(chk.errors)
+            continue
+        plan = valid.get(pid)
+        step_text = clean_text(rec.get("step"))
+        if plan is None:  # held project: keep what was typed, it cannot be checked this run
+            code = step_text
+        else:
+            method = rulebook.resolve_method(plan.method)
+            code = chk.field("step", resolve_step, method)
+            if code is not None and code not in {s.code for s in book.timelines[pid].steps}:
+                chk.add(StepSwitchError(f"step {code!r} is not part of this project's timeline",
+                                        value=step_text,
+                                        hint="steps are: " + ", ".join(
+                                            s.code for s in book.timelines[pid].steps)), "step")
+        actual = chk.field("actual", parse_optional_date)
+        if actual is not None and actual > today:
+            chk.add(InputError(f"the actual date {actual.isoformat()} is in the future", value=
+                               rec.get("actual"), hint="record a step only once it is done"),
+                    "actual")
+        if chk.errors:
+            book.problems.extend(chk.errors)
+            continue
+        if not code:
+            continue
+        key = (pid, code)
+        if key in seen:
+            book.warnings.append(InputError(
+                f"step {code!r} of project {pid!r} is also recorded on row {seen[key]}; using "
+                f"row {rec.row}", value=step_text, hint="delete the older row").at(chk.loc("step")))
+        seen[key] = rec.row
+        kept[key] = StepProgress(
+            project_id=pid, step_code=code, actual=actual, note=clean_text(rec.get("note")),
+            source_ref=SourceRef(source=src.label, sheet=rec.tab, row=rec.row,
+                                 url=src.row_url(rec.tab, rec.row)))
+    book.progress = list(kept.values())
+
+
+__all__ = ["PlanBook", "read_plans", "parse_budget_type", "parse_budget_source",
+           "parse_day_overrides", "resolve_step", "OK"]

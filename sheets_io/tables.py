@@ -1,0 +1,409 @@
+"""The generic table layer: one interface over a Google Sheet, an ``.xlsx`` workbook or CSV files.
+
+    source = open_source("examples/plans.xlsx")          # or a Sheet URL / id, a .csv, a folder
+    tabs = source.read_tabs(["แผนจัดซื้อจัดจ้าง"], optional=["ผลการดำเนินงาน"])
+    for rec in tabs["แผนจัดซื้อจัดจ้าง"].records(settings.headers, required=["project_id"]):
+        rec.row, rec.get("amount"), rec.column("amount")   # 1-based sheet row, raw value, header
+
+Reading never modifies anything. ``write_tabs`` replaces whole procal-owned tabs in one batch and
+refuses the tabs agencies type into. Structural problems (file/sheet/tab missing, no permission,
+missing required column, empty tab) raise :class:`SourceError` before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from schedule_engine.errors import Location, SourceError
+from sheets_io.cells import clean_text
+from sheets_io.settings import SheetsSettings
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+_HEADER_DROP = re.compile(r"[\s\u00a0\u200b\ufeff]+")
+
+
+def normalise_header(text: object) -> str:
+    """Header key: case-folded, without spaces/NBSP, without a trailing ``*`` or ``:``."""
+    key = _HEADER_DROP.sub("", clean_text(text)).casefold()
+    return key.rstrip("*:")
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    """Where each logical field sits in a tab."""
+
+    header_row: int  # 1-based sheet row of the header
+    columns: Mapping[str, int]  # logical field -> 0-based column index
+    texts: Mapping[str, str]  # logical field -> header text as typed in the sheet
+    headers: tuple[str, ...]  # every header text of the header row (cleaned)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One data row of a tab, keyed by logical field (raw cell values, None when blank)."""
+
+    tab: str
+    row: int  # 1-based sheet row
+    values: Mapping[str, object]
+    columns: Mapping[str, str]  # logical field -> header text (for error locations)
+    extra: Mapping[str, object] = field(default_factory=dict)  # unmapped header text -> value
+
+    def get(self, name: str, default: object = None) -> object:
+        v = self.values.get(name)
+        return default if v is None else v
+
+    def column(self, name: str) -> str:
+        """The header text of a logical field as the agency sees it (or the field name)."""
+        return self.columns.get(name, name)
+
+
+@dataclass
+class Table:
+    """One tab as read: ``grid[0]`` is sheet row 1. Values are raw (str/int/float/datetime/bool)."""
+
+    source: str
+    tab: str
+    grid: list[list[object]]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(clean_text(v) for r in self.grid for v in r)
+
+    def header_map(self, headers: Mapping[str, Sequence[str]], *, required: Sequence[str] = (),
+                   search_rows: int = 10) -> HeaderMap:
+        """Find the header row (first ``search_rows`` rows) and map logical fields to columns.
+
+        Raises SourceError for an empty tab or when a required field has no column.
+        """
+        if self.is_empty:
+            raise SourceError(f"{self.source}: tab '{self.tab}' is empty — it needs a header row "
+                              f"and one row per entry")
+        wanted = {f: [normalise_header(t) for t in texts] for f, texts in headers.items()}
+        best: HeaderMap | None = None
+        best_score = (-1, -1)
+        for i, row in enumerate(self.grid[: max(1, search_rows)]):
+            keys = [normalise_header(v) for v in row]
+            cols: dict[str, int] = {}
+            texts: dict[str, str] = {}
+            taken: set[int] = set()
+            for f, accepted in wanted.items():
+                for a in accepted:  # preference order of the accepted texts
+                    hits = [j for j, k in enumerate(keys) if k == a and j not in taken]
+                    if hits:
+                        cols[f] = hits[0]
+                        texts[f] = clean_text(row[hits[0]])
+                        taken.add(hits[0])
+                        break
+            score = (sum(1 for f in required if f in cols), len(cols))
+            if score > best_score:
+                best_score = score
+                best = HeaderMap(header_row=i + 1, columns=cols, texts=texts,
+                                 headers=tuple(clean_text(v) for v in row))
+        assert best is not None
+        missing = [f for f in required if f not in best.columns]
+        if missing:
+            want = "; ".join(f"{f} ({' / '.join(headers.get(f, ())[:3])})" for f in missing)
+            found = ", ".join(h for h in best.headers if h) or "nothing"
+            raise SourceError(
+                f"{self.source}: tab '{self.tab}' has no column for {want}. Header row "
+                f"{best.header_row} has: {found}. Add the column or map its header under "
+                f"[sheets.headers] in procal.toml")
+        return best
+
+    def records(self, headers: Mapping[str, Sequence[str]], *, required: Sequence[str] = (),
+                search_rows: int = 10) -> list[Record]:
+        """Rows below the header, mapped to logical fields; fully blank rows are skipped."""
+        hm = self.header_map(headers, required=required, search_rows=search_rows)
+        mapped_cols = set(hm.columns.values())
+        out: list[Record] = []
+        for i in range(hm.header_row, len(self.grid)):
+            row = self.grid[i]
+            if not any(clean_text(v) for v in row):
+                continue
+            values = {f: _blank_to_none(row[j] if j < len(row) else None)
+                      for f, j in hm.columns.items()}
+            extra = {h: _blank_to_none(row[j]) for j, h in enumerate(hm.headers)
+                     if h and j not in mapped_cols and j < len(row)}
+            out.append(Record(tab=self.tab, row=i + 1, values=values, columns=hm.texts, extra=extra))
+        return out
+
+
+def _blank_to_none(v: object) -> object:
+    if isinstance(v, str) and not clean_text(v):
+        return None
+    if isinstance(v, float) and v != v:  # NaN
+        return None
+    return v
+
+
+def _cell_for_output(v: object) -> object:
+    """Values written by procal: dates as ISO text, Decimal as float, None as ''."""
+    if v is None:
+        return ""
+    if isinstance(v, datetime):
+        return v.date().isoformat() if not (v.hour or v.minute or v.second) else v.isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, Decimal):
+        return float(v)
+    if isinstance(v, (str, int, float, bool)):
+        return v
+    return str(v)
+
+
+class TableSource:
+    """Common interface of every plan source (Google Sheet, xlsx, CSV)."""
+
+    kind = "abstract"
+
+    def __init__(self, label: str, settings: SheetsSettings | None = None):
+        self.label = label
+        self.settings = settings or SheetsSettings()
+
+    # --- reading
+    def tab_names(self) -> list[str]:
+        raise NotImplementedError
+
+    def read_tabs(self, names: Sequence[str], *, optional: Iterable[str] = ()) -> dict[str, Table]:
+        """Read ``names`` (must exist) and ``optional`` (skipped when absent) in one go."""
+        raise NotImplementedError
+
+    # --- writing
+    def write_tabs(self, tabs: Mapping[str, Sequence[Sequence[object]]]) -> None:
+        """Replace the whole content of each tab (created if missing) in one batch."""
+        raise NotImplementedError
+
+    def _refuse_agency_tabs(self, tabs: Iterable[str]) -> None:
+        bad = sorted(set(tabs) & self.settings.agency_tabs)
+        if bad:
+            raise SourceError(f"procal never writes to agency-entered tabs ({', '.join(bad)})")
+
+    # --- locations
+    def location(self, tab: str, row: int | None = None, column: str | None = None) -> Location:
+        return Location(source=self.label, sheet=tab, row=row, column=column)
+
+    def row_url(self, tab: str, row: int) -> str | None:
+        return None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.label!r})"
+
+
+def _missing_tabs_error(label: str, missing: Sequence[str], present: Sequence[str]) -> SourceError:
+    return SourceError(f"{label}: tab(s) not found: {', '.join(missing)}. The file has: "
+                       f"{', '.join(present) or 'no tabs'}. Rename the tab or set the tab name "
+                       f"under [sheets] in procal.toml")
+
+
+def _safe_text_cell(cell, value: object) -> None:
+    """openpyxl: write ``value``; text is always text (no formula from '=...', CSV injection)."""
+    value = _cell_for_output(value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_PREFIXES):
+            cell.quotePrefix = True
+
+
+# ------------------------------------------------------------------------------------- xlsx
+class XlsxSource(TableSource):
+    """An Excel workbook read with openpyxl (values, not formulas); tabs = worksheets."""
+
+    kind = "xlsx"
+
+    def __init__(self, path: str | os.PathLike, settings: SheetsSettings | None = None):
+        self.path = Path(path)
+        super().__init__(str(path), settings)
+
+    def _load(self, read_only: bool):
+        import openpyxl
+
+        if not self.path.exists():
+            raise SourceError(f"{self.path}: file not found")
+        try:
+            return openpyxl.load_workbook(self.path, read_only=read_only, data_only=True)
+        except PermissionError as exc:
+            raise SourceError(f"{self.path}: no permission to read the file ({exc})") from None
+        except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
+            raise SourceError(f"{self.path}: not a readable .xlsx workbook ({exc})") from None
+
+    def tab_names(self) -> list[str]:
+        wb = self._load(read_only=True)
+        try:
+            return list(wb.sheetnames)
+        finally:
+            wb.close()
+
+    def read_tabs(self, names: Sequence[str], *, optional: Iterable[str] = ()) -> dict[str, Table]:
+        wb = self._load(read_only=True)
+        try:
+            present = list(wb.sheetnames)
+            missing = [n for n in names if n not in present]
+            if missing:
+                raise _missing_tabs_error(self.label, missing, present)
+            out: dict[str, Table] = {}
+            for name in [*names, *[o for o in optional if o not in names]]:
+                if name not in present:
+                    continue
+                grid = [list(r) for r in wb[name].iter_rows(values_only=True)]
+                while grid and not any(clean_text(v) for v in grid[-1]):
+                    grid.pop()
+                out[name] = Table(self.label, name, grid)
+            return out
+        finally:
+            wb.close()
+
+    def write_tabs(self, tabs: Mapping[str, Sequence[Sequence[object]]]) -> None:
+        self._refuse_agency_tabs(tabs)
+        wb = self._load(read_only=False)
+        for name, rows in tabs.items():
+            if name in wb.sheetnames:
+                idx = wb.sheetnames.index(name)
+                wb.remove(wb[name])
+                ws = wb.create_sheet(name, idx)
+            else:
+                ws = wb.create_sheet(name)
+            for r, row in enumerate(rows, start=1):
+                for c, v in enumerate(row, start=1):
+                    _safe_text_cell(ws.cell(row=r, column=c), v)
+            if rows:
+                ws.freeze_panes = "A2"
+        try:
+            wb.save(self.path)
+        except PermissionError as exc:
+            raise SourceError(f"{self.path}: cannot write (is it open in Excel?) ({exc})") from None
+
+
+# -------------------------------------------------------------------------------------- csv
+class CsvSource(TableSource):
+    """CSV files: a folder (one ``<tab>.csv`` per tab) or one CSV file (= the plans tab).
+
+    Read as text (ids keep their zeros); UTF-8 (with or without BOM) or Thai Windows cp874.
+    Written tabs go beside it: ``<folder>/<tab>.csv`` or ``<stem>.<tab>.csv``.
+    """
+
+    kind = "csv"
+
+    def __init__(self, path: str | os.PathLike, settings: SheetsSettings | None = None):
+        self.path = Path(path)
+        super().__init__(str(path), settings)
+
+    def _tab_path(self, name: str) -> Path:
+        if self.path.is_dir():
+            return self.path / f"{name}.csv"
+        if name == self.settings.plans_tab:
+            return self.path
+        return self.path.with_name(f"{self.path.stem}.{name}.csv")
+
+    def tab_names(self) -> list[str]:
+        if self.path.is_dir():
+            return sorted(p.stem for p in self.path.glob("*.csv"))
+        if not self.path.exists():
+            return []
+        names = [self.settings.plans_tab]
+        prefix = f"{self.path.stem}."
+        names += sorted(p.stem[len(prefix):] for p in self.path.parent.glob(f"{prefix}*.csv"))
+        return names
+
+    @staticmethod
+    def _read_csv(path: Path) -> list[list[object]]:
+        import pandas as pd
+
+        last: Exception | None = None
+        for enc in ("utf-8-sig", "cp874"):
+            try:
+                df = pd.read_csv(path, header=None, dtype=str, keep_default_na=False,
+                                 encoding=enc, skip_blank_lines=False)
+                break
+            except UnicodeDecodeError as exc:
+                last = exc
+            except pd.errors.EmptyDataError:
+                return []
+            except PermissionError as exc:
+                raise SourceError(f"{path}: no permission to read the file ({exc})") from None
+        else:
+            raise SourceError(f"{path}: not UTF-8 or Thai Windows text ({last}); save as "
+                              f"'CSV UTF-8'") from None
+        return df.values.tolist()
+
+    def read_tabs(self, names: Sequence[str], *, optional: Iterable[str] = ()) -> dict[str, Table]:
+        if not self.path.exists():
+            raise SourceError(f"{self.path}: file or folder not found")
+        present = self.tab_names()
+        missing = [n for n in names if n not in present]
+        if missing:
+            raise _missing_tabs_error(self.label, missing, present)
+        out = {}
+        for name in [*names, *[o for o in optional if o not in names]]:
+            if name in present:
+                out[name] = Table(self.label, name, self._read_csv(self._tab_path(name)))
+        return out
+
+    def write_tabs(self, tabs: Mapping[str, Sequence[Sequence[object]]]) -> None:
+        import csv
+
+        self._refuse_agency_tabs(tabs)
+        for name, rows in tabs.items():
+            path = self._tab_path(name)
+            try:
+                with path.open("w", encoding="utf-8-sig", newline="") as fh:
+                    w = csv.writer(fh)
+                    for row in rows:
+                        w.writerow([_csv_safe(v) for v in row])
+            except OSError as exc:
+                raise SourceError(f"{path}: cannot write ({exc})") from None
+
+
+def _csv_safe(v: object) -> object:
+    v = _cell_for_output(v)
+    if isinstance(v, str) and v.startswith(FORMULA_PREFIXES):
+        return "'" + v  # OWASP CSV-injection advice: text, never a formula
+    return v
+
+
+# ----------------------------------------------------------------------------------- google
+_SHEET_URL_RE = re.compile(r"docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]+)")
+_SHEET_ID_RE = re.compile(r"^[A-Za-z0-9_-]{25,}$")
+
+
+def spreadsheet_id_from(source: str) -> str | None:
+    """The spreadsheet id in a Sheet URL or a bare id; None when ``source`` is not one."""
+    m = _SHEET_URL_RE.search(source)
+    if m:
+        return m.group(1)
+    if _SHEET_ID_RE.match(source) and not os.path.exists(source):
+        return source
+    return None
+
+
+def open_source(source: "str | os.PathLike | TableSource", *, settings: SheetsSettings | None = None,
+                clients: object = None) -> TableSource:
+    """The :class:`TableSource` for ``source``: a Google Sheet URL/id, ``*.xlsx``, ``*.csv`` or a
+    folder of CSVs. ``clients`` is a ``google_access.GoogleClients`` (or a gspread Client) for
+    Google; without it, credentials are loaded from the environment by ``google_access``.
+    """
+    if isinstance(source, TableSource):
+        return source
+    text = str(source).strip()
+    sid = spreadsheet_id_from(text)
+    if sid:
+        from sheets_io.google_source import GoogleSheetSource
+
+        return GoogleSheetSource(sid, settings=settings, clients=clients)
+    path = Path(text)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return XlsxSource(path, settings)
+    if suffix == ".csv" or path.is_dir():
+        return CsvSource(path, settings)
+    if suffix == ".xls":
+        raise SourceError(f"{text}: old .xls workbooks are not read; save it as .xlsx")
+    raise SourceError(f"{text}: not a Google Sheet URL/id, an .xlsx workbook, a .csv file or a "
+                      f"folder of CSV files")
