@@ -62,3 +62,4 @@ from schedule_engine.timeline import (  # noqa: F401,E402
     timeline_for_plan,
 )
 from schedule_engine.explain import explain, explain_timeline  # noqa: F401,E402
+from schedule_engine.bulk import BulkTimelines, plan_many  # noqa: F401,E402
