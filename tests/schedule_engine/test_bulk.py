@@ -12,6 +12,7 @@ def test_bulk_equals_scalar_for_every_milestone(rulebook, cal):
     methods = rng.choice(["e-bidding", "e-market", "specific", "selection", "selection-urgent",
                           "consultant-general", "design-specific", "วิธีเฉพาะเจาะจง"], n)
     budgets = np.round(rng.uniform(1e4, 8e7, n), 2)
+    methods[:5], budgets[:5] = "e-bidding", [450_000, 500_000, 12_000, 499_999.99, 100]
     # cover the ว 210 boundary (2026-05-05) and the 2565 holidays
     starts = np.datetime64("2022-01-01") + rng.integers(0, 365 * 5, n).astype("timedelta64[D]")
     res = plan_many(rulebook, cal, methods, budgets, starts)
