@@ -1,9 +1,149 @@
-"""procal sub-commands: sync (see README)."""
+"""``procal sync`` (milestones → Google Calendar or ICS feeds) and ``procal serve`` (the feeds).
+
+    procal sync examples/plans.xlsx                 # no Google account: writes procal-out/*.ics
+    procal sync examples/plans.xlsx --dry-run       # print the plan, write nothing
+    procal serve --dir procal-out                   # http://127.0.0.1:8080/province.ics
+"""
 
 from __future__ import annotations
 
+import sys
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from schedule_engine.errors import ConfigError, ProcalError
+
+ACTION_TH = {"create": "สร้าง", "update": "แก้ไข", "delete": "ลบ", "unchanged": "คงเดิม",
+             "held": "คงไว้ (อ่านแถวไม่ได้)"}
+
+
+def load_sync_settings(config: Path | None, out: Path | None):
+    """``[sync]`` from ``procal.toml`` (given, or in the current directory), with ``--out``."""
+    import dataclasses
+
+    from calendar_sync.settings import SyncSettings
+
+    path = config or (Path("procal.toml") if Path("procal.toml").exists() else None)
+    data: dict = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("sync", {})
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read: {exc}", file=str(path)) from None
+    settings = SyncSettings.from_mapping(data, str(path) if path else None)
+    if out is not None:
+        settings = dataclasses.replace(settings, out_dir=out)
+    return settings
+
+
+def print_plan(plan, console: Console, *, limit: int = 50) -> None:
+    counts = plan.counts()
+    console.print("แผนการซิงก์ (sync plan): " + ", ".join(f"{k} {v}" for k, v in counts.items())
+                  + (f", hand-edited {len(plan.hand_edited)}" if plan.hand_edited else ""))
+    rows = [r for r in plan.rows if r.action != "unchanged"]
+    if rows:
+        t = Table(show_lines=False)
+        for col in ("action", "calendar", "key", "summary", "reason"):
+            t.add_column(col, no_wrap=True, overflow="ellipsis",
+                         max_width=60 if col == "summary" else None)
+        for r in rows[:limit]:
+            t.add_row(r.action, r.calendar, r.key, r.summary, r.reason)
+        console.print(t)
+        if len(rows) > limit:
+            console.print(f"... and {len(rows) - limit} more")
+    if plan.blocked:
+        console.print(f"[bold red]blocked:[/] {plan.blocked}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app (filled in by its owner)."""
+    @app.command()
+    def sync(
+        source: str = typer.Argument(..., help="Plan workbook (.xlsx/.csv) or Google Sheet id/URL."),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; write nothing."),
+        allow_mass_delete: bool = typer.Option(
+            False, "--allow-mass-delete",
+            help="Allow deleting more than the configured share of procal's events."),
+        out: Optional[Path] = typer.Option(None, "--out", help="Folder for .ics feeds + ledger."),
+        today: Optional[str] = typer.Option(None, "--today", help="Date for statuses (default: today)."),
+        config: Optional[Path] = typer.Option(None, "--config", help="procal.toml with a [sync] table."),
+        backend: str = typer.Option("auto", "--backend", help="auto | ics | google"),
+    ) -> None:
+        """Put every project's key milestones on the calendars (Google, or .ics feeds without an account)."""
+        from calendar_sync.ledger import Ledger
+        from calendar_sync.runner import open_backend, plan_milestones
+        from calendar_sync.sync import apply_sync
+        from schedule_engine import default_calendar
+        from schedule_engine.dates import parse_date
+        from sheets_io import read_plans  # type: ignore[attr-defined]
+
+        console = Console()
+        err = Console(stderr=True)
+        if backend not in ("auto", "ics", "google"):
+            raise typer.BadParameter("use auto, ics or google", param_hint="--backend")
+        settings = load_sync_settings(config, out)
+        day = parse_date(today) if today else date.today()
+        cal = default_calendar()
+        book = read_plans(source, today=day, calendar=cal)
+        for problem in getattr(book, "problems", []):
+            err.print(f"[yellow]row error:[/] {problem}", highlight=False)
+        be = open_backend(settings, backend=backend, out_dir=out)
+        with Ledger(settings.ledger_file) as ledger:
+            plan = plan_milestones(book, settings, be, ledger, today=day, calendar=cal,
+                                   allow_mass_delete=allow_mass_delete)
+            print_plan(plan, console)
+            if dry_run:
+                console.print("dry run: nothing written.")
+                raise typer.Exit(1 if getattr(book, "problems", None) else 0)
+            if plan.blocked:
+                err.print(f"[bold red]error:[/] {plan.blocked}", highlight=False)
+                raise typer.Exit(2)
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=err, transient=True,
+                          disable=not plan.ops) as bar:
+                task = bar.add_task(f"syncing ({be.name})", total=len(plan.ops))
+                try:
+                    report = apply_sync(plan, be, ledger,
+                                        progress=lambda n: bar.advance(task, n))
+                except ProcalError as exc:
+                    err.print(f"[bold red]error:[/] {exc}", highlight=False)
+                    raise typer.Exit(2)
+        for row in report.rows:
+            if not row.ok:
+                err.print(f"[red]failed:[/] {row.action} {row.calendar} {row.key}: {row.error}",
+                          highlight=False)
+        target = (f"{Path(settings.out_dir).resolve()}" if be.name == "ics" else be.name)
+        console.print(f"done ({be.name} → {target}): {report.summary_line()}")
+        if report.errors:
+            raise typer.Exit(2)
+        raise typer.Exit(1 if getattr(book, "problems", None) else 0)
+
+    @app.command()
+    def serve(
+        dir: Path = typer.Option(Path("procal-out"), "--dir", help="Folder holding the .ics feeds."),
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
+        port: int = typer.Option(8080, "--port"),
+    ) -> None:
+        """Publish the .ics feeds over HTTP for phones to subscribe (webcal://)."""
+        from calendar_sync.feeds import _feeds, make_server
+
+        server = make_server(dir, host, port)
+        h, p = server.server_address[:2]
+        names = sorted(_feeds(Path(dir)))
+        print(f"serving {len(names)} feed(s) from {Path(dir).resolve()} on http://{h}:{p}/",
+              flush=True)
+        for n in names:
+            print(f"  webcal://{h}:{p}/{n}", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:  # pragma: no cover
+            pass
+        finally:
+            server.server_close()
+        sys.exit(0)
