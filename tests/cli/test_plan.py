@@ -1,0 +1,135 @@
+"""``procal plan`` / ``procal methods``: golden table at a fixed width, JSON/CSV, one-line errors."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from procal.cli import main
+from procal.cmd_plan import render_table
+from schedule_engine import build_timeline, default_calendar, default_rulebook
+
+GOLDEN = Path(__file__).parent / "golden"
+ARGS = ["plan", "--method", "e-bidding", "--budget", "3,000,000", "--start", "20 ก.ค. 2565"]
+
+
+def run(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    out, err = capsys.readouterr()
+    return exc.value.code or 0, out, err
+
+
+def _render(lang):
+    t = build_timeline(default_rulebook(), default_calendar(), method="e-bidding", budget="3,000,000",
+                       start=date(2022, 7, 20))
+    console = Console(width=100, file=io.StringIO(), record=True, color_system=None,
+                      legacy_windows=False, force_terminal=False)
+    render_table(t, lang, console)
+    return console.export_text()
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_table_golden_at_width_100(lang):
+    # The dates in these files were counted by hand (see tests/schedule_engine/test_timeline.py:
+    # 20 Jul 2565 → TOR 5 Aug, approval 10 Aug, invitation 18 Aug, bid 19 Aug, evaluation 26 Aug,
+    # winner 30 Aug, appeal 8 Sep, contract 9 Sep 2565).
+    path = GOLDEN / f"plan_ebidding_3m_{lang}.txt"
+    got = _render(lang)
+    if os.environ.get("PROCAL_REGEN_GOLDEN"):
+        path.write_text(got, encoding="utf-8")
+    assert got == path.read_text(encoding="utf-8")
+    for day in (("9 ก.ย. 2565", "30 ส.ค. 2565") if lang == "th" else ("9 Sep 2022", "30 Aug 2022")):
+        assert day in got
+
+
+def test_plan_table_default_is_thai_be(capsys):
+    code, out, _ = run(ARGS, capsys)
+    assert code == 0
+    assert "ระยะเวลาอุทธรณ์" in out and "8 ก.ย. 2565" in out and "9 ก.ย. 2565" in out
+
+
+def test_plan_json_is_timeline_to_dict(capsys):
+    code, out, _ = run(ARGS + ["--format", "json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"method", "tier", "budget", "start", "contract_date", "steps"}
+    assert data["contract_date"] == "2022-09-09" and data["start"] == "2022-07-20"
+    assert set(data["steps"][0]) == {"code", "name_th", "name_en", "days", "min_days", "unit", "start",
+                                     "end", "legal_ref"}
+    assert [s["code"] for s in data["steps"]][-2:] == ["appeal", "contract_signing"]
+
+
+def test_plan_csv_backward_with_overrides(capsys):
+    code, out, _ = run(["plan", "-m", "ประกวดราคาอิเล็กทรอนิกส์", "-b", "๖,๐๐๐,๐๐๐", "--contract-by",
+                        "30/09/2565", "--days", "invitation=12", "-f", "csv"], capsys)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    by = {r["code"]: r for r in rows}
+    assert by["invitation"]["days"] == "12" and by["invitation"]["min_days"] == "10"
+    assert by["contract_signing"]["end"] <= "2022-09-30"
+    assert "draft_hearing" in by
+
+
+def test_plan_with_optional_step_and_explain(capsys):
+    code, out, _ = run(ARGS + ["--with", "draft_hearing", "--explain", "--lang", "en"], capsys)
+    assert code == 0
+    assert "Public hearing" in out
+    assert "Bridge Public Holiday" in out and "HM King Maha Vajiralongkorn's Birthday" in out
+    assert "ม.117" in out
+
+
+@pytest.mark.parametrize("extra, fragment", [
+    (["--days", "invitation=4"], "below the legal minimum of 5 working days"),
+    (["--days", "invitation"], "is not CODE=N"),
+    (["--without", "appeal"], "mandatory"),
+    (["--with", "bogus"], "has no step 'bogus'"),
+])
+def test_plan_errors_are_one_line_exit_2(capsys, extra, fragment):
+    code, out, err = run(ARGS + extra, capsys)
+    assert code == 2
+    assert fragment in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["plan", "-m", "e-bidding", "-b", "450,000", "-s", "20/07/2565"], "500,000.01"),
+    (["plan", "-m", "auction", "-b", "1000000", "-s", "20/07/2565"], "unknown procurement method"),
+    (["plan", "-m", "e-bidding", "-b", "1000000", "-s", "20/07/65"], "two-digit year"),
+    (["plan", "-m", "e-bidding", "-b", "1000000", "-s", "31/02/2565"], "not a real date"),
+    (["plan", "-m", "e-bidding", "-b", "lots", "-s", "20/07/2565"], "not an amount"),
+    (["plan", "-m", "e-bidding", "-b", "1000000"], "no date given"),
+])
+def test_bad_input_exit_2(capsys, argv, fragment):
+    code, _, err = run(argv, capsys)
+    assert code == 2 and fragment in err
+
+
+def test_methods_lists_minimums_and_sources(capsys):
+    code, out, _ = run(["methods", "--lang", "en", "--on", "2024-01-15"], capsys)
+    assert code == 0
+    for text in ("e-bidding", "> 50,000,000", "ม.117", "consultant-general",
+                 "design-specific"):
+        assert text in out
+    code, out, _ = run(["methods", "-m", "e-bidding", "-f", "json", "--on", "2024-01-15"], capsys)
+    data = json.loads(out)
+    assert [t["code"] for t in data[0]["tiers"]] == ["0.5-5m", "5-10m", "10-50m", "over-50m"]
+    inv = [[s for s in t["steps"] if s["code"] == "invitation"][0]["min_days"] for t in data[0]["tiers"]]
+    assert inv == [5, 10, 12, 20]
+
+
+def test_real_process_exit_code_and_tz():
+    env = dict(os.environ, TZ="America/Los_Angeles")
+    exe = Path(sys.executable).with_name("procal")
+    ok = subprocess.run([str(exe), *ARGS, "-f", "json"], capture_output=True, text=True, env=env, timeout=60)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["contract_date"] == "2022-09-09"
+    bad = subprocess.run([str(exe), *ARGS, "--days", "appeal=3"], capture_output=True, text=True,
+                         env=env, timeout=60)
+    assert bad.returncode == 2 and "ม.117" in bad.stderr and "Traceback" not in bad.stderr
