@@ -14,3 +14,5 @@ from sheets_io.tables import (  # noqa: F401
     spreadsheet_id_from,
 )
 from sheets_io.plans import PlanBook, read_plans  # noqa: F401
+from sheets_io.writeback import WriteReport, write_back  # noqa: F401
+from sheets_io.plan_report import export_plan_report  # noqa: F401

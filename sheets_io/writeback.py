@@ -1,0 +1,127 @@
+"""Results written back where agencies can see them: the ``schedule`` and ``status`` tabs.
+
+One batch per run (``TableSource.write_tabs``); the tabs agencies type into are never modified.
+A held project (its row failed this run) keeps the schedule rows it had last time, marked held.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from schedule_engine import StepState, WorkingCalendar, default_calendar, step_status
+from schedule_engine.dates import format_thai_date
+from sheets_io.cells import clean_text
+from sheets_io.plans import OK, PlanBook
+from sheets_io.tables import TableSource, normalise_header
+
+STATE_WORDS = {
+    StepState.DONE: ("done", "ดำเนินการแล้ว"),
+    StepState.ON_TIME: ("on time", "ตามแผน"),
+    StepState.DUE_SOON: ("due soon", "ใกล้ถึงกำหนด"),
+    StepState.LATE: ("late", "ล่าช้า"),
+}
+
+SCHEDULE_HEADER = [
+    "รหัสโครงการ (project id)", "หน่วยงาน (agency)", "ชื่อโครงการ (project)", "วิธี (method)",
+    "ลำดับ (#)", "รหัสขั้นตอน (step)", "ขั้นตอน (step name)", "วันที่ตามแผน (planned, พ.ศ.)",
+    "planned (ISO)", "วันที่ดำเนินการจริง (actual, พ.ศ.)", "actual (ISO)", "สถานะ (status)",
+    "สถานะ (ไทย)", "คลาดเคลื่อน วันทำการ (slip, working days)", "ปัญหาอุปสรรค (note)",
+    "แถวในแผน (plan row)", "procal",
+]
+STATUS_HEADER = [
+    "แท็บ (tab)", "แถว (row)", "รหัสโครงการ (project id)", "สถานะ (status)", "ข้อความ (message)",
+    "ตรวจเมื่อ (checked)",
+]
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: bool  # False when write_back is off in settings
+    tabs: dict[str, int] = field(default_factory=dict)  # tab -> data rows written
+    carried_over: int = 0  # schedule rows kept for held projects
+    held_projects: tuple[str, ...] = ()
+
+
+def schedule_rows(book: PlanBook, *, today: date, calendar: WorkingCalendar,
+                  due_soon_working_days: int | None = None) -> list[list[object]]:
+    """The schedule tab (header + one row per project and step), held projects carried over."""
+    window = (book.settings.due_soon_working_days if due_soon_working_days is None
+              else due_soon_working_days)
+    rows: list[list[object]] = [list(SCHEDULE_HEADER)]
+    for plan in book.plans:
+        tl = book.timelines[plan.project_id]
+        progress = book.progress_for(plan.project_id)
+        for i, m in enumerate(tl.steps, start=1):
+            pr = progress.get(m.code)
+            actual = pr.actual if pr else None
+            st = step_status(m.end, actual, today, calendar, window)
+            en, th = STATE_WORDS[st.state]
+            rows.append([
+                plan.project_id, plan.agency, plan.name, tl.method, i, m.code, m.name_th,
+                format_thai_date(m.end), m.end.isoformat(),
+                format_thai_date(actual) if actual else "", actual.isoformat() if actual else "",
+                en, th, st.slip_working_days, pr.note if pr else "",
+                plan.source_ref.row if plan.source_ref else "", "ok",
+            ])
+    rows.extend(_carried_over(book))
+    return rows
+
+
+def _carried_over(book: PlanBook) -> list[list[object]]:
+    """Last run's schedule rows of held projects (so nothing is lost because a row failed)."""
+    prev = book.previous_tabs.get(book.settings.schedule_tab)
+    if prev is None or prev.is_empty or not book.held_project_ids:
+        return []
+    grid = prev.grid
+    header = [normalise_header(h) for h in grid[0]]
+    try:
+        id_col = header.index(normalise_header(SCHEDULE_HEADER[0]))
+    except ValueError:
+        return []
+    flag_col = header.index("procal") if "procal" in header else None
+    out = []
+    for r in grid[1:]:
+        if id_col < len(r) and clean_text(r[id_col]) in book.held_project_ids:
+            row = [("" if v is None else v) for v in r] + [""] * max(0, len(SCHEDULE_HEADER) - len(r))
+            row = row[: len(SCHEDULE_HEADER)]
+            if flag_col is not None and flag_col < len(row):
+                row[flag_col] = "held: plan row has errors, see the status tab"
+            out.append(row)
+    return out
+
+
+def status_rows(book: PlanBook, *, checked: str) -> list[list[object]]:
+    """The status tab: one row per plan row (OK or the message) plus progress-tab problems."""
+    s = book.settings
+    rows: list[list[object]] = [list(STATUS_HEADER)]
+    for row in sorted(book.row_status):
+        msg = book.row_status[row]
+        pid = book.row_ids.get(row, "")
+        state = OK if msg == OK else ("held" if pid else "error")
+        rows.append([s.plans_tab, row, pid, state, "" if msg == OK else msg, checked])
+    for err in book.problems:
+        if err.location.sheet == s.plans_tab:
+            continue
+        col = f"{err.location.column}: " if err.location.column else ""
+        rows.append([err.location.sheet or "", err.location.row or "", "", "error", f"{col}{err.reason}" + (f" — {err.hint}" if err.hint else ""),
+                     checked])
+    return rows
+
+
+def write_back(source: TableSource | None, book: PlanBook, *, today: date,
+               calendar: WorkingCalendar | None = None) -> WriteReport:
+    """Write the schedule and status tabs to ``source`` (default: the book's) in one batch."""
+    src = source or book.source
+    if not book.settings.write_back:
+        return WriteReport(written=False)
+    calendar = calendar or default_calendar()
+    checked = datetime.now(ZoneInfo("Asia/Bangkok")).strftime("%Y-%m-%d %H:%M")
+    sched = schedule_rows(book, today=today, calendar=calendar)
+    status = status_rows(book, checked=checked)
+    carried = len(_carried_over(book))
+    src.write_tabs({book.settings.schedule_tab: sched, book.settings.status_tab: status})
+    return WriteReport(written=True, tabs={book.settings.schedule_tab: len(sched) - 1,
+                                           book.settings.status_tab: len(status) - 1},
+                       carried_over=carried, held_projects=tuple(sorted(book.held_project_ids)))
