@@ -111,6 +111,11 @@ def parse_date(value: object) -> date:
         return value
     if isinstance(value, bool) or value is None:
         raise DateParseError(f"{value!r} is not a date", value=value, hint=_HINT)
+    if type(value).__name__ == "datetime64":  # numpy (no import needed to recognise it)
+        text = str(value)
+        if text == "NaT":
+            raise DateParseError("the date is empty", value=value, hint=_HINT)
+        return date.fromisoformat(text[:10])
     if isinstance(value, numbers.Real):
         serial = float(value)
         if serial != serial or not _MIN_SERIAL <= serial <= _MAX_SERIAL:

@@ -82,3 +82,29 @@ def test_fiscal_year_and_quarters():
     for q in (1, 2, 3, 4):
         a, b = quarter_bounds(2566, q)
         assert quarter_of(a) == quarter_of(b) == q and fiscal_year(a) == fiscal_year(b) == 2566
+
+
+def test_parse_numpy_values():
+    import numpy as np
+
+    assert parse_date(np.datetime64("2022-07-20")) == JUL20
+    assert parse_date(np.datetime64("2022-07-20T10:00")) == JUL20
+    assert parse_date(np.int64(44762)) == JUL20
+    with pytest.raises(DateParseError, match="empty"):
+        parse_date(np.datetime64("NaT"))
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_TH = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+
+
+@settings(max_examples=100, deadline=None)
+@given(d=st.dates(min_value=date(1950, 1, 1), max_value=date(2150, 12, 31)))
+def test_every_typed_form_round_trips(d):
+    be = d.year + 543
+    forms = [d.isoformat(), f"{d.day:02d}/{d.month:02d}/{be}", f"{d.day}/{d.month}/{be}",
+             f"{d.day}/{d.month}/{d.year}", format_thai_date(d), format_thai_date(d, long=True),
+             format_thai_date(d).translate(_TH), f"{d.day} {d.strftime('%b')} {d.year}"]
+    for text in forms:
+        assert parse_date(text) == d, text
