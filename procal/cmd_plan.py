@@ -164,8 +164,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(render_csv(timeline), nl=False)
         else:
             render_table(timeline, lang)
-        if explain:
-            typer.echo(explain_timeline(timeline, cal, lang))
+        if explain:  # to stderr for json/csv so stdout stays machine-readable
+            typer.echo(explain_timeline(timeline, cal, lang), err=fmt != "table")
 
     @app.command("methods")
     def methods(

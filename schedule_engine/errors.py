@@ -12,7 +12,8 @@ type, print one clear line and exit non-zero. Adapters (``sheets_io``, ``calenda
     │   ├── UnknownMethodError     a procurement method not in the rulebook
     │   ├── BudgetOutOfTierError   a budget outside every tier of the chosen method
     │   ├── BelowLegalMinimumError days below a step's legal minimum (names step, minimum, law)
-    │   └── StepSwitchError        switching off a mandatory step / an unknown step code
+    │   ├── StepSwitchError        switching off a mandatory step / an unknown step code
+    │   └── CalendarRangeError     a date outside the years the working calendar covers
     ├── SourceError            a whole source cannot be used (missing column, empty sheet, no access)
     ├── TargetsError           disbursement targets missing for a fiscal year / quarter
     ├── GoogleError            (google_access) a Google API call failed for good
@@ -114,6 +115,10 @@ class BelowLegalMinimumError(InputError):
 
 class StepSwitchError(InputError):
     pass
+
+
+class CalendarRangeError(InputError):
+    """A date outside the years the working calendar was built for (default 1997–2057)."""
 
 
 class SourceError(ProcalError):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import tomllib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -29,16 +29,14 @@ from typing import Iterable, Mapping
 import numpy as np
 
 from schedule_engine.dates import format_thai_date
-from schedule_engine.errors import ConfigError, InputError
+from schedule_engine.errors import CalendarRangeError, ConfigError
+
+__all__ = ["CalendarRangeError", "Closure", "WorkingCalendar", "default_calendar", "load_closures"]
 
 DEFAULT_FIRST_YEAR = 1997  # 2540 BE
 DEFAULT_LAST_YEAR = 2057  # 2600 BE
 HOLIDAY_CATEGORIES = ("public", "government")
 _EPOCH = np.datetime64("1970-01-01", "D")
-
-
-class CalendarRangeError(InputError):
-    """A date outside the years the working calendar was built for."""
 
 
 @dataclass(frozen=True)
@@ -159,8 +157,8 @@ class WorkingCalendar:
         if i < 0 or i >= len(self._work):
             raise CalendarRangeError(
                 f"{d.isoformat()} ({format_thai_date(d)}) is outside the working calendar "
-                f"({self.first_year}–{self.last_year} CE)",
-                value=d, hint="check the year, or build the calendar with a wider year range",
+                f"({format_thai_date(self.first_day)} – {format_thai_date(self.last_day)})",
+                value=d, hint="check the year (a year of 2400 or more is read as BE)",
             )
         return i
 
@@ -297,7 +295,3 @@ def default_calendar(first_year: int = DEFAULT_FIRST_YEAR,
     """The shipped Thai working calendar (cached): holidays.Thailand public+government plus
     ``config/holidays.toml``, for 1997–2057 CE (2540–2600 BE) by default."""
     return WorkingCalendar.thailand(first_year=first_year, last_year=last_year)
-
-
-def day_after(d: date, n: int = 1) -> date:
-    return d + timedelta(days=n)

@@ -133,3 +133,14 @@ def test_real_process_exit_code_and_tz():
     bad = subprocess.run([str(exe), *ARGS, "--days", "appeal=3"], capture_output=True, text=True,
                          env=env, timeout=60)
     assert bad.returncode == 2 and "ม.117" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_date_outside_calendar_is_one_line(capsys):
+    code, _, err = run(["plan", "-m", "e-bidding", "-b", "3000000", "-s", "2100-01-01"], capsys)
+    assert code == 2 and "outside the working calendar" in err and "2600" in err
+
+
+def test_explain_goes_to_stderr_with_json(capsys):
+    code, out, err = run(ARGS + ["-f", "json", "--explain"], capsys)
+    assert code == 0 and json.loads(out)["contract_date"] == "2022-09-09"
+    assert "ม.117" in err
