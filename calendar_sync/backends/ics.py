@@ -99,6 +99,8 @@ class IcsBackend:
               ) -> list[OpResult]:
         if not ops:
             return []
+        for stale in self.out_dir.glob(".tmp-*.ics"):  # left by a run killed mid-write
+            stale.unlink(missing_ok=True)
         old = self._load(calendar)
         components = list(old.subcomponents) if old is not None else []
         by_uid: dict[str, int] = {}
