@@ -387,6 +387,18 @@ def reconcile(
         targets_source=table.source, illustrative_targets=table.illustrative)
 
 
+def province_history(records: Sequence[DisbursementRecord],
+                     targets: TargetTable | TargetsLookup | Mapping[int, TargetTable], *,
+                     mode: TargetMode = "pro_rata", thresholds: Thresholds = Thresholds()
+                     ) -> list[tuple[date, Figures]]:
+    """The province's figures at each as-of date found in ``records`` (for progress charts)."""
+    by_date: dict[date, list[DisbursementRecord]] = defaultdict(list)
+    for r in records:
+        by_date[r.as_of].append(r)
+    return [(d, reconcile(rs, targets, mode=mode, thresholds=thresholds).province)
+            for d, rs in sorted(by_date.items())]
+
+
 def _lookup(targets: TargetTable | TargetsLookup | Mapping[int, TargetTable]) -> TargetsLookup:
     if isinstance(targets, TargetTable):
         single = targets

@@ -41,7 +41,8 @@ REQUIRED = ("agency", "budget_type", "budget_source", "allocated", "disbursed", 
 class DisbursementBook:
     """What one disbursement tab yielded."""
 
-    records: list[DisbursementRecord] = field(default_factory=list)
+    records: list[DisbursementRecord] = field(default_factory=list)  # latest as-of per line
+    history: list[DisbursementRecord] = field(default_factory=list)  # every valid row (all months)
     problems: list[InputError] = field(default_factory=list)
     tab: str = ""
     source: str = ""
@@ -126,6 +127,7 @@ def read_disbursement(source: TableSource | str, *, settings: SheetsSettings | N
                 hint="keep one fiscal year per tab").at(_loc(label, rec, "as_of")))
             continue
         book.records.append(dr)
+    book.history = list(book.records)
     book.records = _latest_only(book.records)
     return book
 

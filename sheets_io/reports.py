@@ -1,0 +1,170 @@
+"""The executives' report: an ``.xlsx`` workbook (agencies against targets, lines per budget type,
+province totals per budget source, late milestones, row errors) plus PNG charts.
+
+Thai headers, Buddhist-Era dates as text (``31 ต.ค. 2569``), money as numbers with ``#,##0.00``,
+percentages rounded half-up to 2 dp. ``procal report`` and ``procal run`` call :func:`write_report`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from schedule_engine.dates import format_thai_date, quarter_of
+from schedule_engine.errors import InputError
+from schedule_engine.reconcile import Figures, Reconciliation, Severity, pct2
+from schedule_engine.targets import BUDGET_TYPE_TH, TargetTable
+
+MONEY = "#,##0.00"
+PCT = "0.00"
+FILLS = {
+    Severity.ON_TRACK: PatternFill("solid", fgColor="C8E6C9"),
+    Severity.WATCH: PatternFill("solid", fgColor="FFF59D"),
+    Severity.BEHIND: PatternFill("solid", fgColor="FFCC80"),
+    Severity.CRITICAL: PatternFill("solid", fgColor="EF9A9A"),
+}
+HEADER_FILL = PatternFill("solid", fgColor="1A237E")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+
+FIGURE_HEADERS = ["ได้รับจัดสรร (บาท)", "ก่อหนี้ผูกพัน/PO (บาท)", "เบิกจ่าย (บาท)", "เบิกจ่าย (%)",
+                  "เป้าหมายเบิกจ่าย (%)", "ส่วนต่าง (จุด)", "ต้องเบิกจ่ายเพิ่ม (บาท)", "ใช้จ่าย (%)",
+                  "เป้าหมายใช้จ่าย (%)", "ส่วนต่างใช้จ่าย (จุด)", "สถานะ"]
+_FIG_FORMATS = [MONEY, MONEY, MONEY, PCT, PCT, PCT, MONEY, PCT, PCT, PCT, None]
+
+
+@dataclass
+class ReportFiles:
+    workbook: Path
+    charts: list[Path] = field(default_factory=list)
+
+    @property
+    def all(self) -> list[Path]:
+        return [self.workbook, *self.charts]
+
+
+def _num(v: Decimal) -> float:
+    return float(pct2(v))
+
+
+def _figure_cells(f: Figures) -> list[object]:
+    return [_num(f.allocated), _num(f.committed), _num(f.disbursed), _num(f.disbursement_pct),
+            _num(f.disbursement_target_pct), _num(f.disbursement_gap_pp),
+            _num(f.disbursement_gap_baht), _num(f.spending_pct), _num(f.spending_target_pct),
+            _num(f.spending_gap_pp), f.severity.label_th]
+
+
+def _sheet(wb: Workbook, title: str, intro: Sequence[str], headers: Sequence[str],
+           rows: Iterable[tuple[list[object], Severity | None]], formats: Sequence[str | None]):
+    ws = wb.create_sheet(title)
+    for line in intro:
+        ws.append([line])
+    if intro:
+        ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+        ws.append([])
+    header_row = ws.max_row + 1
+    ws.append(list(headers))
+    for c in range(1, len(headers) + 1):
+        cell = ws.cell(row=header_row, column=c)
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for values, sev in rows:
+        ws.append(values)
+        r = ws.max_row
+        for c, fmt in enumerate(formats, start=1):
+            if fmt:
+                ws.cell(row=r, column=c).number_format = fmt
+        if sev is not None:
+            ws.cell(row=r, column=len(headers)).fill = FILLS[sev]
+    for c, h in enumerate(headers, start=1):
+        width = max([len(str(h))] + [len(str(ws.cell(row=r, column=c).value or ""))
+                                     for r in range(header_row + 1, ws.max_row + 1)])
+        ws.column_dimensions[get_column_letter(c)].width = min(60, max(10, width + 2))
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    return ws
+
+
+def build_workbook(recon: Reconciliation, *, problems: Sequence[InputError] = (),
+                   today: date | None = None) -> Workbook:
+    """The report workbook (not saved)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    intro = [
+        f"ผลการเบิกจ่ายงบประมาณ ปีงบประมาณ พ.ศ. {recon.fiscal_year} ข้อมูล ณ วันที่ "
+        f"{format_thai_date(recon.as_of)} (ไตรมาสที่ {quarter_of(recon.as_of)})",
+        "เป้าหมาย: " + ("เฉลี่ยตามวัน (pro-rata) ระหว่างเป้าหมายสิ้นไตรมาส" if recon.mode == "pro_rata"
+                       else "เป้าหมาย ณ สิ้นไตรมาส") + f" — ที่มา: {recon.targets_source}",
+    ]
+    if recon.illustrative_targets:
+        intro.append("หมายเหตุ: เป้าหมายเป็นตัวอย่าง (ILLUSTRATIVE) ไม่ใช่มติคณะรัฐมนตรี")
+    if today:
+        intro.append(f"จัดทำเมื่อ {format_thai_date(today)} โดย procal")
+
+    agency_rows = []
+    for a in recon.agencies:
+        agency_rows.append(([a.rank, a.agency, *_figure_cells(a.total), len(a.late_milestones)],
+                            None))
+    ws = _sheet(wb, "หน่วยงาน", intro, ["อันดับ", "หน่วยงาน", *FIGURE_HEADERS, "ขั้นตอนล่าช้า"],
+                agency_rows, [None, None, *_FIG_FORMATS, None])
+    # colour the status column (it is not the last one on this sheet)
+    first = ws.max_row - len(recon.agencies) + 1
+    for i, a in enumerate(recon.agencies):
+        ws.cell(row=first + i, column=2 + len(FIGURE_HEADERS)).fill = FILLS[a.total.severity]
+
+    line_rows = []
+    for a in recon.agencies:
+        for ln in a.lines:
+            line_rows.append(([a.agency, BUDGET_TYPE_TH[ln.budget_type], ", ".join(ln.budget_sources),
+                               format_thai_date(ln.as_of), *_figure_cells(ln.figures)],
+                              ln.figures.severity))
+    _sheet(wb, "รายประเภทงบ", intro[:1],
+           ["หน่วยงาน", "ประเภทงบ", "แหล่งงบประมาณ", "ข้อมูล ณ วันที่", *FIGURE_HEADERS],
+           line_rows, [None, None, None, None, *_FIG_FORMATS])
+
+    prov_rows = [(["รวมทั้งจังหวัด", *_figure_cells(recon.province)], recon.province.severity)]
+    prov_rows += [([f"แหล่งงบ: {s.budget_source}", *_figure_cells(s.figures)], s.figures.severity)
+                  for s in recon.by_budget_source]
+    prov_rows += [([f"ประเภทงบ: {BUDGET_TYPE_TH[bt]}", *_figure_cells(f)], f.severity)
+                  for bt, f in recon.by_budget_type]
+    _sheet(wb, "ภาพรวมจังหวัด", intro[:1], ["รายการ", *FIGURE_HEADERS], prov_rows,
+           [None, *_FIG_FORMATS])
+
+    late_rows = [([m.agency, m.project_id, m.project_name, m.step_name_th, m.step_code,
+                   format_thai_date(m.planned), m.slip_working_days], None)
+                 for m in recon.late_milestones]
+    _sheet(wb, "ขั้นตอนล่าช้า", [f"ขั้นตอนที่เลยกำหนดแล้วแต่ยังไม่มีวันที่ดำเนินการจริง "
+                                 f"({len(recon.late_milestones)} รายการ)"],
+           ["หน่วยงาน", "รหัสโครงการ", "ชื่อโครงการ", "ขั้นตอน", "รหัสขั้นตอน", "กำหนดตามแผน",
+            "ล่าช้า (วันทำการ)"], late_rows, [None] * 7)
+
+    err_rows = [([e.location.sheet or "", e.location.row or "", e.location.column or "",
+                  "" if e.value is None else str(e.value), e.reason, e.hint or ""], None)
+                for e in problems]
+    _sheet(wb, "ข้อผิดพลาด", [f"แถวที่อ่านไม่ได้ ({len(problems)} แถว) — ไม่นำมาคำนวณ"],
+           ["แผ่นงาน", "แถว", "คอลัมน์", "ค่าที่พิมพ์", "ปัญหา", "วิธีแก้"], err_rows, [None] * 6)
+    return wb
+
+
+def write_report(recon: Reconciliation, targets: TargetTable, out_dir: Path, *,
+                 history: Sequence[tuple[date, Figures]] = (), problems: Sequence[InputError] = (),
+                 today: date | None = None, charts: bool = True) -> ReportFiles:
+    """Write ``disbursement-<FY>-<MM>.xlsx`` and the PNG charts into ``out_dir``."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    name = f"disbursement-{recon.fiscal_year}-{recon.as_of.month:02d}"
+    wb = build_workbook(recon, problems=problems, today=today)
+    path = out_dir / f"{name}.xlsx"
+    wb.save(path)
+    files = ReportFiles(workbook=path)
+    if charts:
+        from sheets_io.charts import write_charts
+
+        files.charts = write_charts(recon, targets, history or [(recon.as_of, recon.province)],
+                                    out_dir / "charts")
+    return files
