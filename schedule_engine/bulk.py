@@ -42,6 +42,7 @@ def forward_idx(calendar: WorkingCalendar, steps: Sequence[ResolvedStep], start_
 class BulkTimelines:
     """Results for many projects, aligned with the inputs.
 
+    ``start``: start date per project (the input for forward runs; the latest start for backward);
     ``contract``: contract-signing date per project (``NaT`` where it could not be computed);
     ``ends``: step code → milestone date per project (``NaT`` where the step is absent/off);
     ``errors``: project position → one-line message (unknown method, budget outside the tiers…).
@@ -51,27 +52,100 @@ class BulkTimelines:
     ends: dict[str, np.ndarray] = field(default_factory=dict)
     errors: dict[int, str] = field(default_factory=dict)
     groups: int = 0
+    start: np.ndarray | None = None
+
+
+def backward_idx(calendar: WorkingCalendar, steps: Sequence[ResolvedStep], deadline_idx: np.ndarray
+                 ) -> np.ndarray:
+    """Latest start day numbers (working days) whose forward run meets each deadline, vectorised
+    (same definition as :func:`schedule_engine.timeline.latest_start`)."""
+    c = np.asarray(deadline_idx, dtype=np.int64)
+    cur = calendar.previous_working_idx(c)
+    for s in reversed(steps):
+        if s.days == 0:
+            continue
+        if s.rule.unit == "working":
+            cur = calendar.sub_working_days_idx(cur, s.days)
+        else:
+            cur = calendar.previous_working_idx(cur - s.days)
+    # exactness guard, as in the scalar version (rarely moves anything)
+    for _ in range(64):
+        over = forward_idx(calendar, steps, cur)[-1] > c if steps else np.zeros(len(c), bool)
+        if not over.any():
+            break
+        cur[over] = calendar.previous_working_idx(cur[over] - 1)
+    for _ in range(64):
+        nxt = calendar.next_working_idx(cur + 1)
+        fits = forward_idx(calendar, steps, nxt)[-1] <= c if steps else np.zeros(len(c), bool)
+        if not fits.any():
+            break
+        cur[fits] = nxt[fits]
+    return cur
 
 
 def plan_many(rulebook: Rulebook, calendar: WorkingCalendar, methods: Sequence[str],
-              budgets: Sequence[float], starts, *, day_overrides: Mapping[str, int] | None = None,
+              budgets: Sequence[float], starts=None, *, contract_by=None,
+              day_overrides: Mapping[str, int] | None = None,
               with_milestones: bool = True) -> BulkTimelines:
-    """Forward timelines for many projects: ``methods`` (codes/names), ``budgets`` (baht),
-    ``starts`` (dates or ``datetime64[D]``). One override mapping applies to every project (group
-    the projects by their overrides and call once per group)."""
+    """Timelines for many projects: ``methods`` (codes/names), ``budgets`` (baht) and either
+    ``starts`` (forward) or ``contract_by`` (backward: latest starts), as dates or
+    ``datetime64[D]``. One override mapping applies to every project (group the projects by their
+    overrides and call once per group). Same results as ``build_timeline`` one by one."""
+    if (starts is None) == (contract_by is None):
+        raise ValueError("give exactly one of starts or contract_by")
+    backward = starts is None
     method_list = methods.tolist() if isinstance(methods, np.ndarray) else list(methods)
     budgets = np.asarray(budgets, dtype=np.float64)
-    start_idx = calendar.to_index(starts)
-    n = len(start_idx)
+    key_idx = calendar.to_index(contract_by if backward else starts)
+    n = len(key_idx)
     if not (len(method_list) == len(budgets) == n):
-        raise ValueError("methods, budgets and starts must have the same length")
+        raise ValueError("methods, budgets and dates must have the same length")
     contract = np.full(n, NAT, dtype="datetime64[D]")
+    start_out = np.full(n, NAT, dtype="datetime64[D]") if backward else None
     np_origin = calendar.from_index(np.zeros(1, dtype=np.int64))[0]
     ends: dict[str, np.ndarray] = {}
     errors: dict[int, str] = {}
     groups = 0
     overrides = dict(day_overrides or {})
     origin = calendar.first_day.toordinal()
+
+    def store(sel: np.ndarray, steps, start_sel: np.ndarray) -> None:
+        if backward:
+            start_out[sel] = np_origin + start_sel
+        if not steps:
+            contract[sel] = np_origin + start_sel
+            return
+        if with_milestones:
+            mat = forward_idx(calendar, steps, start_sel)
+            for k, s in enumerate(steps):
+                arr = ends.get(s.code)
+                if arr is None:
+                    arr = ends[s.code] = np.full(n, NAT, dtype="datetime64[D]")
+                arr[sel] = np_origin + mat[k]
+            contract[sel] = np_origin + mat[-1]
+        else:
+            contract[sel] = np_origin + forward_idx(calendar, steps, start_sel)[-1]
+
+    def one_by_one(m, sel: np.ndarray) -> None:
+        """Backward runs whose start falls under other rules than the deadline (rare)."""
+        from schedule_engine.timeline import build_timeline
+
+        for i in sel:
+            try:
+                t = build_timeline(rulebook, calendar, method=m, budget=float(budgets[i]),
+                                   contract_by=date.fromordinal(int(key_idx[i]) + origin),
+                                   day_overrides=overrides)
+            except InputError as exc:
+                errors[int(i)] = str(exc)
+                continue
+            start_out[i] = np.datetime64(t.start, "D")
+            contract[i] = np.datetime64(t.contract_date, "D")
+            if with_milestones:
+                for ms in t.steps:
+                    arr = ends.get(ms.code)
+                    if arr is None:
+                        arr = ends[ms.code] = np.full(n, NAT, dtype="datetime64[D]")
+                    arr[i] = np.datetime64(ms.end, "D")
 
     # factorise the method names (a dict is faster than np.unique on strings)
     lookup: dict[str, int] = {}
@@ -86,10 +160,10 @@ def plan_many(rulebook: Rulebook, calendar: WorkingCalendar, methods: Sequence[s
             continue
         # rules periods: split by the dates on which some rule of the method starts/stops
         bounds = np.array([d.toordinal() - origin for d in m.effective_boundaries()], dtype=np.int64)
-        period = np.searchsorted(bounds, start_idx[sel_m], side="right")
+        period = np.searchsorted(bounds, key_idx[sel_m], side="right")
         for p in np.unique(period):
             sel_p = sel_m[period == p]
-            on = date.fromordinal(int(start_idx[sel_p[0]]) + origin)
+            on = date.fromordinal(int(key_idx[sel_p[0]]) + origin)
             b = budgets[sel_p]
             assigned = np.zeros(len(sel_p), dtype=bool)
             for tier in m.tiers_in_force(on):
@@ -105,23 +179,21 @@ def plan_many(rulebook: Rulebook, calendar: WorkingCalendar, methods: Sequence[s
                 try:
                     steps = resolve_steps(m, tier, on, day_overrides=overrides)
                 except InputError as exc:
-                    for i in sel:
-                        errors[int(i)] = str(exc)
+                    if not backward:
+                        for i in sel:
+                            errors[int(i)] = str(exc)
+                        continue
+                    one_by_one(m, sel)  # the deadline's rules may not exist; the start's may
                     continue
                 groups += 1
-                if not steps:
-                    contract[sel] = np_origin + start_idx[sel]
+                if not backward:
+                    store(sel, steps, key_idx[sel])
                     continue
-                if with_milestones:
-                    mat = forward_idx(calendar, steps, start_idx[sel])
-                    for k, s in enumerate(steps):
-                        arr = ends.get(s.code)
-                        if arr is None:
-                            arr = ends[s.code] = np.full(n, NAT, dtype="datetime64[D]")
-                        arr[sel] = np_origin + mat[k]
-                    contract[sel] = np_origin + mat[-1]
-                else:
-                    contract[sel] = np_origin + forward_idx(calendar, steps, start_idx[sel])[-1]
+                start_sel = backward_idx(calendar, steps, key_idx[sel])
+                same = np.searchsorted(bounds, start_sel, side="right") == p
+                store(sel[same], steps, start_sel[same])
+                if not same.all():
+                    one_by_one(m, sel[~same])
             for i in sel_p[~assigned]:
                 try:
                     m.tier_for(Decimal(str(budgets[i])), on)
@@ -129,4 +201,6 @@ def plan_many(rulebook: Rulebook, calendar: WorkingCalendar, methods: Sequence[s
                 except InputError as exc:
                     errors[int(i)] = str(exc)
 
-    return BulkTimelines(contract=contract, ends=ends, errors=errors, groups=groups)
+    if not backward:
+        start_out = np_origin + key_idx
+    return BulkTimelines(contract=contract, ends=ends, errors=errors, groups=groups, start=start_out)

@@ -278,6 +278,29 @@ class WorkingCalendar:
             )
         return self._wdays[k]
 
+    def previous_working_idx(self, idx: np.ndarray) -> np.ndarray:
+        """Vectorised :meth:`previous_working_day` (inclusive) on day numbers."""
+        idx = np.asarray(idx)
+        if idx.size and idx.min() < 0:
+            raise CalendarRangeError(
+                f"some results fall before the working calendar ({self.first_year}–{self.last_year} CE)")
+        k = self._cum[idx].astype(np.int64) - 1
+        if k.size and k.min() < 0:
+            raise CalendarRangeError(
+                f"some results fall before the working calendar ({self.first_year}–{self.last_year} CE)")
+        return self._wdays[k]
+
+    def sub_working_days_idx(self, idx: np.ndarray, n: int) -> np.ndarray:
+        """Vectorised :meth:`sub_working_days` (``n >= 0``) on day numbers."""
+        idx = np.asarray(idx)
+        if n == 0:
+            return idx
+        k = self._cum[idx].astype(np.int64) - self._work[idx] - n
+        if k.size and k.min() < 0:
+            raise CalendarRangeError(
+                f"some results fall before the working calendar ({self.first_year}–{self.last_year} CE)")
+        return self._wdays[k]
+
     def add_working_days_many(self, dates, n) -> np.ndarray:
         """Vectorised :meth:`add_working_days` (``n >= 0``): returns ``datetime64[D]``."""
         return self.from_index(self.add_working_days_idx(self.to_index(dates), n))
