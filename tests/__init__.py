@@ -1,0 +1,1 @@
+"""procal's test suite (a package so ``python -m tests.emulator`` and ``from tests.emulator import ...`` work)."""
