@@ -8,6 +8,7 @@ A broken file fails at load with a :class:`RulebookError` naming the file, metho
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -353,13 +354,41 @@ def _parse_method(raw: dict, file: str) -> Method:
                   family=raw.get("family"), route=raw.get("route"))
 
 
+def _where(text: str, line_no: int) -> tuple[str | None, str | None]:
+    """The method and step codes in force at ``line_no`` (1-based) of a rulebook text."""
+    method = step = None
+    section = ""
+    for line in text.splitlines()[:line_no]:
+        stripped = line.strip()
+        if stripped.startswith("[["):
+            section = stripped.strip("[] ")
+            if section == "method":
+                method, step = None, None
+            elif section == "method.step":
+                step = "?"
+            elif section == "method.tier":
+                step = "tier ?"
+            continue
+        m = re.match(r'code\s*=\s*"([^"]*)"', stripped)
+        if m:
+            if section == "method":
+                method = m.group(1)
+            elif section == "method.step":
+                step = m.group(1)
+            elif section == "method.tier":
+                step = f"tier {m.group(1)}"
+    return method, step
+
+
 def parse_rulebook(text: str, file: str = "config/procurement_methods.toml") -> Rulebook:
     """Parse and validate rulebook TOML text (``file`` is only used in messages)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        method, step = _where(text, int(m.group(1))) if m else (None, None)
         raise RulebookError(f"not valid TOML (is a date written like 2026-05-05?): {exc}",
-                            file=file) from None
+                            file=file, method=method, step=step) from None
     raw_methods = data.get("method")
     if not isinstance(raw_methods, list) or not raw_methods:
         raise RulebookError("no [[method]] entries", file=file)
