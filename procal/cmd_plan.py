@@ -26,7 +26,7 @@ from schedule_engine import (
     parse_date,
 )
 from schedule_engine.catalogue import Method, Rulebook, format_baht
-from schedule_engine.dates import format_date
+from schedule_engine.dates import format_date, today_bangkok
 from schedule_engine.model import Timeline
 
 FORMATS = ("table", "json", "csv")
@@ -170,7 +170,7 @@ def register(app: typer.Typer) -> None:
     @app.command("methods")
     def methods(
         method: Optional[str] = typer.Option(None, "--method", "-m", help="Show only this method"),
-        on: Optional[str] = typer.Option(None, "--on", help="Rules in force on this date (default today)"),
+        on: Optional[str] = typer.Option(None, "--on", help="Rules in force on this date (default today, Bangkok)"),
         lang: str = typer.Option("th", "--lang", help="th | en"),
         fmt: str = typer.Option("table", "--format", "-f", help="table | json"),
     ) -> None:
@@ -178,7 +178,7 @@ def register(app: typer.Typer) -> None:
         lang = _choice(lang, LANGS, "--lang")
         fmt = _choice(fmt, ("table", "json"), "--format")
         rulebook = default_rulebook()
-        when = parse_date(on) if on else date.today()
+        when = parse_date(on) if on else today_bangkok()
         chosen = rulebook.resolve_method(method) if method else None
         if fmt == "json":
             data = []

@@ -36,6 +36,7 @@ from schedule_engine.dates import (  # noqa: F401,E402
     parse_date,
     quarter_bounds,
     quarter_of,
+    today_bangkok,
 )
 from schedule_engine.workcal import (  # noqa: F401,E402
     CalendarRangeError,

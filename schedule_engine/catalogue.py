@@ -108,9 +108,12 @@ class Method:
         raise KeyError(code)
 
     def tier_for(self, budget, on: date | None = None) -> Tier:
-        """The tier whose range holds ``budget`` (rules in force on ``on``, default today)."""
+        """The tier whose range holds ``budget`` (rules in force on ``on``, default today in Bangkok)."""
         amount = Decimal(str(budget))
-        on = on or date.today()
+        if on is None:
+            from schedule_engine.dates import today_bangkok
+
+            on = today_bangkok()
         tiers = self.tiers_in_force(on) or self.tiers
         for t in tiers:
             if t.contains(amount):

@@ -148,6 +148,13 @@ def parse_date(value: object) -> date:
     raise DateParseError(f"cannot read {value!r} as a date", value=value, hint=_HINT)
 
 
+def today_bangkok() -> date:
+    """Today's date in Asia/Bangkok (whatever the process time zone is)."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Bangkok")).date()
+
+
 def format_thai_date(d: date, long: bool = False) -> str:
     """``20 ก.ค. 2565`` (or ``20 กรกฎาคม 2565`` with ``long=True``): day, Thai month, BE year."""
     months = THAI_MONTHS_LONG if long else THAI_MONTHS_SHORT
