@@ -53,7 +53,11 @@ def clean_text(value: object) -> str:
         if value.is_integer():
             return str(int(value))
         return repr(value)
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, datetime):
+        if not (value.hour or value.minute or value.second or value.microsecond):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
         return value.isoformat()
     text = str(value).translate(_ODD_SPACES)
     return " ".join(text.split())

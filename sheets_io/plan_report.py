@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from schedule_engine.dates import THAI_MONTHS_SHORT, fiscal_year, format_thai_date
+from sheets_io.cells import clean_text
 from sheets_io.plans import PlanBook
 from sheets_io.tables import _safe_text_cell
 
@@ -157,7 +158,7 @@ def export_plan_report(book: PlanBook, path: str | Path, *, fiscal_year_be: int 
             loc = e.location
             msg = e.reason + (f" — {e.hint}" if e.hint else "")
             for c, v in enumerate([loc.sheet or "", loc.row or "", loc.column or "",
-                                   "" if e.value is None else str(e.value), msg], start=1):
+                                   clean_text(e.value), msg], start=1):
                 put(ws, r, c, v)
         setup_print(ws, 3, [20, 7, 22, 24, 80])
 

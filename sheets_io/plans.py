@@ -223,6 +223,8 @@ class _RowCheck:
         return self.source.location(self.rec.tab, self.rec.row, col)
 
     def add(self, err: InputError, fieldname: str | None) -> None:
+        if fieldname and fieldname in self.rec.values:
+            err.value = self.rec.get(fieldname)  # the value as typed, not as interpreted
         self.errors.append(err.at(self.loc(fieldname)))
 
     def field(self, fieldname: str, parser: Callable, *args, **kw):

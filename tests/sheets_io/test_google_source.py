@@ -1,0 +1,133 @@
+"""The Google Sheet source over real HTTP (loopback emulator) with the real gspread client."""
+
+from datetime import date
+
+import pytest
+
+from schedule_engine.errors import SourceError
+from sheets_io import SheetsSettings, open_source, read_plans, write_back
+from sheets_io.google_source import GoogleSheetSource
+from tests.sheets_io.conftest import EXAMPLE, SID
+
+S = SheetsSettings()
+TODAY = date(2026, 11, 25)
+
+
+def _seed(emu, tabs):
+    emu.seed_spreadsheet(SID, tabs, title="plans")
+    return SID
+
+
+def test_read_is_two_requests_and_keeps_ids_as_text(sheets_emulator, sheets_gc):
+    _seed(sheets_emulator, {S.plans_tab: [["รหัสโครงการ", "วงเงิน"], ["0012", 1500000]],
+                            S.progress_tab: [["รหัสโครงการ", "ขั้นตอน", "วันที่ดำเนินการจริง"],
+                                             ["0012", "invitation", date(2026, 11, 2)]],
+                            "other": [["x"]]})
+    src = open_source(f"https://docs.google.com/spreadsheets/d/{SID}/edit", clients=sheets_gc)
+    assert isinstance(src, GoogleSheetSource)
+    sheets_emulator.reset_counts()
+    tabs = src.read_tabs([S.plans_tab], optional=[S.progress_tab, "schedule"])
+    assert sheets_emulator.count(api="sheets") == 2
+    assert sheets_emulator.count(api="sheets", op="values.batchGet") == 1
+    assert set(tabs) == {S.plans_tab, S.progress_tab}
+    rec = tabs[S.plans_tab].records(S.headers)[0]
+    assert rec.get("project_id") == "0012" and rec.get("amount") == 1500000
+    prog = tabs[S.progress_tab].records(S.headers)[0]
+    # UNFORMATTED_VALUE + SERIAL_NUMBER: the date comes as a serial number
+    assert isinstance(prog.get("actual"), (int, float)) and prog.get("actual") == 46328
+    assert "#gid=" in src.row_url(S.plans_tab, 2)
+
+
+def test_missing_tab_and_missing_sheet_are_source_errors(sheets_emulator, sheets_gc):
+    _seed(sheets_emulator, {"Sheet1": [["a"]]})
+    with pytest.raises(SourceError, match="not found: " + S.plans_tab):
+        GoogleSheetSource(SID, clients=sheets_gc).read_tabs([S.plans_tab])
+    with pytest.raises(SourceError, match="not found"):
+        GoogleSheetSource("1NoSuchSheetxxxxxxxxxxxxxxxxxxxx", clients=sheets_gc).read_tabs(["a"])
+
+
+def test_no_permission_is_one_clear_source_error(sheets_emulator, sheets_gc):
+    _seed(sheets_emulator, {S.plans_tab: [["a"]]})
+    sheets_emulator.faults.fail_next(1, "forbidden", api="sheets")
+    with pytest.raises(SourceError, match="no permission"):
+        GoogleSheetSource(SID, clients=sheets_gc).read_tabs([S.plans_tab])
+
+
+def test_429_is_retried_a_bounded_number_of_times(sheets_emulator, sheets_gc, no_backoff):
+    _seed(sheets_emulator, {S.plans_tab: [["รหัสโครงการ"], ["1"]]})
+    sheets_emulator.faults.fail_next(2, 429, api="sheets", op="values.batchGet")
+    tabs = GoogleSheetSource(SID, clients=sheets_gc).read_tabs([S.plans_tab])
+    assert tabs[S.plans_tab].grid[1] == ["1"]
+    assert sheets_emulator.count(api="sheets", op="values.batchGet", status=429) == 2
+
+    sheets_emulator.reset_counts()
+    sheets_emulator.faults.add(429, api="sheets", op="values.batchGet", times=None)
+    with pytest.raises(SourceError, match="kept failing"):
+        GoogleSheetSource(SID, clients=sheets_gc).read_tabs([S.plans_tab])
+    assert sheets_emulator.count(api="sheets", op="values.batchGet") == 5  # bounded
+
+
+def test_example_workbook_round_trip_through_google(sheets_emulator, sheets_gc):
+    sheets_emulator.seed_spreadsheet_from_file(SID, EXAMPLE)
+    before = {t: sheets_emulator.spreadsheet_values(SID, t) for t in (S.plans_tab, S.progress_tab)}
+    xlsx_book = read_plans(str(EXAMPLE), today=TODAY)
+    sheets_emulator.reset_counts()
+    book = read_plans(SID, clients=sheets_gc, today=TODAY)
+    assert sheets_emulator.count(api="sheets") == 2
+    assert [p.project_id for p in book.plans] == [p.project_id for p in xlsx_book.plans]
+    assert {k: t.steps for k, t in book.timelines.items()} == \
+        {k: t.steps for k, t in xlsx_book.timelines.items()}
+    assert [str(e) for e in book.problems] == [str(e) for e in xlsx_book.problems]
+
+    sheets_emulator.reset_counts()
+    report = write_back(book.source, book, today=TODAY)
+    # one structural call (two new tabs) + ONE values write
+    assert sheets_emulator.count(api="sheets", op="values.batchUpdate") == 1
+    assert sheets_emulator.count(api="sheets", op="spreadsheets.batchUpdate") == 1
+    assert sheets_emulator.count(api="sheets") == 2
+    sched = sheets_emulator.spreadsheet_values(SID, S.schedule_tab)
+    assert len(sched) - 1 == report.tabs[S.schedule_tab] == sum(
+        len(t.steps) for t in book.timelines.values())
+    # agency tabs untouched
+    assert {t: sheets_emulator.spreadsheet_values(SID, t) for t in before} == before
+
+    # second run: tabs exist, one values write only, old extent overwritten
+    book2 = read_plans(SID, clients=sheets_gc, today=TODAY)
+    sheets_emulator.reset_counts()
+    write_back(book2.source, book2, today=TODAY)
+    assert sheets_emulator.count(api="sheets") == 1
+    assert sheets_emulator.spreadsheet_values(SID, S.schedule_tab) == sched
+
+
+def test_text_that_looks_like_a_formula_stays_text(sheets_emulator, sheets_gc):
+    _seed(sheets_emulator, {S.plans_tab: [["a"]]})
+    src = GoogleSheetSource(SID, clients=sheets_gc)
+    src.write_tabs({"schedule": [["=1+1", "+66 81", "@x", "-2"]]})
+    assert sheets_emulator.spreadsheet_values(SID, "schedule") == [["=1+1", "+66 81", "@x", "-2"]]
+    with pytest.raises(SourceError, match="never writes"):
+        src.write_tabs({S.plans_tab: [["x"]]})
+
+
+def test_production_clients_and_cli_against_the_emulator(google_env, google_clients, tmp_path):
+    """GoogleClients (token refresh, pacing, retry) + `procal check SHEET_URL --write`."""
+    from typer.testing import CliRunner
+
+    from procal.cli import app
+
+    emu = google_env.emulator
+    emu.seed_spreadsheet_from_file(SID, EXAMPLE)
+    emu.faults.fail_next(1, 503, api="sheets", op="values.batchGet")
+    book = read_plans(SID, clients=google_clients, today=TODAY)
+    assert len(book.plans) == 45 and len(book.problems) == 9
+    assert emu.count(api="sheets", op="values.batchGet") == 2  # one 503 + the retry
+    assert book.source_url("KK70-001").startswith(
+        f"https://docs.google.com/spreadsheets/d/{SID}/edit#gid=")
+
+    result = CliRunner().invoke(app, ["check", f"https://docs.google.com/spreadsheets/d/{SID}/edit",
+                                      "--today", "2026-11-25", "--write"])
+    assert result.exit_code == 1, result.output
+    assert "KK70-048" in result.output or "450,000" in result.output
+    status = emu.spreadsheet_values(SID, S.status_tab)
+    assert status[0][0].startswith("แท็บ")
+    held = {r[2] for r in status[1:] if r[3] == "held"}
+    assert held == book.held_project_ids
