@@ -69,16 +69,23 @@ def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
     return v
 
 
-def render_table(timeline: Timeline, lang: str = "th", console: Console | None = None) -> None:
+def render_table(timeline: Timeline, lang: str = "th", console: Console | None = None,
+                 calendar=None) -> None:
     """Print the timeline as a table (like the Khon Kaen treasury calculator)."""
     t, L = timeline, _T[lang]
+    calendar = calendar or default_calendar()
     console = console or Console()
     name = t.method_name_th if lang == "th" else t.method_name_en
     head = (f"{name} — {L['budget']} {format_baht(t.budget)} {L['baht']} ({L['tier']} {t.tier_label})\n"
             f"{L['from']} {format_date(t.start, lang)} → {L['contract']} {format_date(t.contract_date, lang)}")
     if t.direction == "backward" and t.contract_by:
         head += f"  ({L['deadline']} {format_date(t.contract_by, lang)}; {L['latest']})"
-    table = Table(title=head, title_justify="left", show_lines=False)
+    wd = calendar.working_days_between(t.start, t.contract_date)
+    cd = (t.contract_date - t.start).days
+    caption = (f"รวม {wd} วันทำการ ({cd} วันปฏิทิน)" if lang == "th"
+               else f"total {wd} working days ({cd} calendar days)")
+    table = Table(title=head, title_justify="left", show_lines=False, caption=caption,
+                  caption_justify="right")
     table.add_column(L["no"], justify="right")
     table.add_column(L["step"], overflow="fold")
     table.add_column(L["days"], justify="right", no_wrap=True)

@@ -48,6 +48,8 @@ def test_table_golden_at_width_100(lang):
     assert got == path.read_text(encoding="utf-8")
     for day in (("9 ก.ย. 2565", "30 ส.ค. 2565") if lang == "th" else ("9 Sep 2022", "30 Aug 2022")):
         assert day in got
+    # total = 10+3+5+1+5+2+7+1 = 34 working days; 20 Jul → 9 Sep 2022 = 51 calendar days
+    assert ("รวม 34 วันทำการ (51 วันปฏิทิน)" if lang == "th" else "total 34 working days (51 calendar days)") in got
 
 
 def test_plan_table_default_is_thai_be(capsys):
