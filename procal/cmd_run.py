@@ -1,9 +1,438 @@
-"""procal sub-commands: run (see README)."""
+"""``procal run`` (the treasury's one-command job), ``procal report`` and ``procal init``.
+
+    procal run                              # no config, no Google: the shipped example → procal-out/
+    procal run --dry-run                    # read, validate, compute, print the plan; write nothing
+    procal run --config /etc/procal/procal.toml --today 2026-11-25
+    procal report examples/plans.xlsx       # only the xlsx + PNG report
+    procal init                             # write a commented procal.toml
+
+Exit codes (constants in procal/cli.py): 0 success; 1 finished, but some rows had errors (reported,
+left out, their events kept); 2 failed (configuration, source, targets, a blocked or failed sync).
+"""
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Optional
+from zoneinfo import ZoneInfo
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from schedule_engine.errors import ProcalError, SourceError
+
+EXAMPLE_WORKBOOK = Path("examples") / "plans.xlsx"
+EXAMPLE_TARGETS = Path("examples") / "targets"
+
+
+def bangkok_today() -> date:
+    return datetime.now(ZoneInfo("Asia/Bangkok")).date()
+
+
+def repo_root() -> Path | None:
+    """The repo checkout procal runs from (editable install or a source tree), if any."""
+    here = Path(__file__).resolve().parents[1]
+    if (here / EXAMPLE_WORKBOOK).is_file():
+        return here
+    cwd = Path.cwd()
+    if (cwd / EXAMPLE_WORKBOOK).is_file():
+        return cwd
+    return None
+
+
+def find_example() -> tuple[Path, Path]:
+    """The shipped example workbook and its illustrative targets folder, or a clear SourceError."""
+    root = repo_root()
+    if root is None:
+        raise SourceError(
+            "no source given and the example workbook examples/plans.xlsx was not found (procal is "
+            "installed without its repository checkout). Pass a source — `procal run <Google Sheet "
+            "URL | plans.xlsx | folder of CSVs>` — or set [run] source in procal.toml "
+            "(`procal init` writes one)")
+    return root / EXAMPLE_WORKBOOK, root / EXAMPLE_TARGETS
+
+
+@dataclass
+class RunResult:
+    """What one run did (also what the tests look at)."""
+
+    source: str = ""
+    example: bool = False
+    dry_run: bool = False
+    plan_rows: int = 0
+    plan_problems: list = field(default_factory=list)
+    disbursement_problems: list = field(default_factory=list)
+    disbursement_rows: int = 0
+    milestone_plan: Any = None
+    milestone_report: Any = None
+    reminder_plan: Any = None
+    reminder_report: Any = None
+    reconciliation: Any = None
+    write_report: Any = None
+    report_files: list[Path] = field(default_factory=list)
+    backend: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def row_errors(self) -> int:
+        return len(self.plan_problems) + len(self.disbursement_problems)
+
+    @property
+    def exit_code(self) -> int:
+        from procal.cli import EXIT_FAILED, EXIT_OK, EXIT_ROW_ERRORS
+
+        for rep in (self.milestone_report, self.reminder_report):
+            if rep is not None and rep.errors:
+                return EXIT_FAILED
+        return EXIT_ROW_ERRORS if self.row_errors else EXIT_OK
+
+
+def _progress(console: Console, enabled: bool = True) -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    MofNCompleteColumn(), console=console, transient=True,
+                    disable=not enabled or not console.is_terminal)
+
+
+def _google_clients_for(settings, source: str | None, backend: str):
+    """GoogleClients when the source is a Google Sheet or the backend needs Google; else None."""
+    from sheets_io.tables import spreadsheet_id_from
+
+    needs = backend == "google" or (source is not None and spreadsheet_id_from(source) is not None)
+    if not needs:
+        if backend == "ics":
+            return None
+        from google_access import credentials as gcred
+
+        if not gcred.has_credentials(settings.google):
+            return None
+    from google_access.clients import GoogleClients
+    from google_access.credentials import load_credentials
+
+    return GoogleClients(load_credentials(settings.google), settings.google)
+
+
+def run_job(settings, *, source: str | None = None, today: date | None = None,
+            dry_run: bool = False, allow_mass_delete: bool = False, backend: str | None = None,
+            console: Console | None = None, progress: bool = True) -> RunResult:
+    """The whole treasury job. Raises ``ProcalError`` for failures (exit 2)."""
+    from calendar_sync.ledger import Ledger
+    from calendar_sync.reminders import (ReminderOptions, existing_reminder_keys, period_key,
+                                         reminder_events, sync_reminders)
+    from calendar_sync.runner import open_backend, plan_milestones
+    from calendar_sync.sync import apply_sync
+    from procal.settings import with_overrides
+    from schedule_engine import default_calendar, default_rulebook
+    from schedule_engine.reconcile import late_milestones, province_history, reconcile
+    from schedule_engine.targets import load_targets
+    from sheets_io.disbursement import read_disbursement
+    from sheets_io.plans import read_plans
+    from sheets_io.reports import write_report
+    from sheets_io.writeback import write_back
+
+    console = console or Console(stderr=True)
+    today = today or bangkok_today()
+    backend = backend or settings.run.backend
+    result = RunResult(dry_run=dry_run)
+    src = source or settings.run.source
+    if src is None:
+        workbook, targets_dir = find_example()
+        result.example = True
+        settings = with_overrides(settings, extra_target_dirs=(targets_dir,))
+        # never write into the shipped example: work on a copy next to the outputs (a dry run
+        # reads the original); both carry the same label so event texts do not change
+        from sheets_io.tables import XlsxSource
+
+        out_dir = Path(settings.sync.out_dir)
+        copy = out_dir / workbook.name
+        if not dry_run:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(workbook, copy)
+        src_obj = XlsxSource(workbook if dry_run else copy, settings.sheets)
+        src_obj.label = EXAMPLE_WORKBOOK.as_posix()
+        result.notes.append(f"no source configured: using the example workbook {workbook}"
+                            + ("" if dry_run else f" (write-back goes to the copy {copy})"))
+        src = src_obj
+    result.source = getattr(src, 'label', None) or str(src)
+    cal = default_calendar()
+    rulebook = default_rulebook()
+    clients = _google_clients_for(settings, src if isinstance(src, str) else None, backend)
+
+    with _progress(console, progress) as bar:
+        t = bar.add_task("reading plans", total=None)
+        book = read_plans(src, settings=settings.sheets, rulebook=rulebook, calendar=cal,
+                          today=today, clients=clients)
+        bar.update(t, total=1, completed=1)
+    result.plan_rows = len(book.plans)
+    result.plan_problems = list(book.problems)
+
+    # disbursement: the same source's tab, or its own source
+    dsrc = settings.run.disbursement_source
+    dbook = None
+    try:
+        if dsrc:
+            from sheets_io.tables import open_source
+
+            dbook = read_disbursement(open_source(dsrc, settings=settings.sheets, clients=clients),
+                                      settings=settings.sheets)
+        else:
+            dbook = read_disbursement(book.source, settings=settings.sheets)
+    except SourceError as exc:
+        if dsrc or "not found" not in str(exc):
+            raise
+        result.notes.append(f"no disbursement tab ({exc}); reconciliation and reminders skipped")
+    if dbook is not None:
+        result.disbursement_problems = list(dbook.problems)
+        result.disbursement_rows = len(dbook.records)
+
+    be = open_backend(settings.sync, backend="ics" if backend == "ics" else backend,
+                      google_settings=settings.google,
+                      credentials=clients.credentials if clients is not None else None)
+    result.backend = be.name
+    with Ledger(settings.sync.ledger_file) as ledger:
+        # 1. milestones
+        plan = plan_milestones(book, settings.sync, be, ledger, today=today, calendar=cal,
+                               allow_mass_delete=allow_mass_delete)
+        result.milestone_plan = plan
+        if not dry_run:
+            if plan.blocked:
+                raise _blocked(plan.blocked)
+            result.milestone_report = _apply(plan, be, ledger, console, progress,
+                                             "milestones", apply_sync)
+        # 2. reconciliation and reminders
+        if dbook is not None and dbook.records:
+            tdirs = settings.targets.dirs
+            late = late_milestones(((p, book.timelines[p.project_id]) for p in book.plans
+                                    if p.project_id in book.timelines), book.progress, today, cal)
+            recon = reconcile(dbook.records, lambda fy: load_targets(fy, tdirs),
+                              mode=settings.targets.mode,
+                              thresholds=settings.reconcile.thresholds,
+                              totals_target=settings.reconcile.totals_target, late=late)
+            result.reconciliation = recon
+            exec_cal = settings.sync.executives_calendar
+            if settings.reconcile.reminders and exec_cal:
+                opts = ReminderOptions(
+                    calendar=exec_cal, at=settings.reconcile.reminder_time,
+                    duration_minutes=settings.reconcile.reminder_minutes,
+                    min_severity=settings.reconcile.remind_from,
+                    late_milestones=settings.reconcile.remind_late_milestones,
+                    resolved=settings.reconcile.resolved, summary=settings.reconcile.summary_event)
+                prev = existing_reminder_keys(be, ledger, namespace=settings.sync.namespace,
+                                              calendar=exec_cal)
+                events = reminder_events(recon, today=today, calendar=cal, options=opts,
+                                         previously_reminded=prev)
+                rplan, _ = sync_reminders(events, be, ledger, namespace=settings.sync.namespace,
+                                          period=period_key(recon.as_of), dry_run=True,
+                                          on_hand_edit=settings.sync.on_hand_edit)
+                result.reminder_plan = rplan
+                if not dry_run:
+                    result.reminder_report = _apply(rplan, be, ledger, console, progress,
+                                                    "reminders", apply_sync)
+            else:
+                result.notes.append("executive reminders are off ([reconcile] reminders / "
+                                    "[sync] executives_calendar)")
+            if settings.run.reports and not dry_run:
+                history = province_history(dbook.history, lambda fy: load_targets(fy, tdirs),
+                                           mode=settings.targets.mode,
+                                           thresholds=settings.reconcile.thresholds)
+                table = load_targets(recon.fiscal_year, tdirs)
+                files = write_report(recon, table, settings.reports_dir, history=history,
+                                     problems=[*dbook.problems, *book.problems], today=today)
+                result.report_files = files.all
+        elif dbook is not None:
+            result.notes.append("the disbursement tab has no valid rows; nothing to reconcile")
+    # 3. write back schedule and status
+    if not dry_run:
+        result.write_report = write_back(book.source, book, today=today, calendar=cal)
+    return result
+
+
+def _blocked(reason: str):
+    from calendar_sync.errors import MassDeleteError
+
+    return MassDeleteError(reason)
+
+
+def _apply(plan, be, ledger, console, progress, what, apply_sync):
+    if plan.blocked:
+        raise _blocked(plan.blocked)
+    with _progress(console, progress) as bar:
+        task = bar.add_task(f"syncing {what} ({be.name})", total=len(plan.ops))
+        return apply_sync(plan, be, ledger, progress=lambda n: bar.advance(task, n))
+
+
+def print_summary(result: RunResult, settings, console: Console, err: Console) -> None:
+    from calendar_sync.reminders import baht, pct
+
+    for note in result.notes:
+        err.print(f"[cyan]note:[/] {note}", highlight=False)
+    for p in result.plan_problems:
+        err.print(f"[yellow]row error:[/] {p}", highlight=False)
+    for p in result.disbursement_problems:
+        err.print(f"[yellow]row error:[/] {p}", highlight=False)
+    t = Table(title="procal run" + (" (dry run: nothing written)" if result.dry_run else ""),
+              show_header=False)
+    t.add_column("what")
+    t.add_column("result")
+    t.add_row("source", result.source)
+    t.add_row("plans", f"{result.plan_rows} projects read, {len(result.plan_problems)} row error(s)")
+    for label, plan, rep in (("milestones", result.milestone_plan, result.milestone_report),
+                             ("reminders", result.reminder_plan, result.reminder_report)):
+        if plan is None:
+            continue
+        if rep is not None:
+            t.add_row(label, f"{result.backend}: {rep.summary_line()}")
+        else:
+            c = plan.counts()
+            t.add_row(label, f"{result.backend} (plan): " + ", ".join(f"{k} {v}" for k, v in c.items()))
+    t.add_row("disbursement", f"{result.disbursement_rows} rows, "
+                              f"{len(result.disbursement_problems)} row error(s)")
+    recon = result.reconciliation
+    if recon is not None:
+        from schedule_engine.dates import format_thai_date
+
+        p = recon.province
+        behind = [a for a in recon.agencies if a.total.behind]
+        t.add_row("province", f"as of {format_thai_date(recon.as_of)} (FY{recon.fiscal_year}): "
+                              f"disbursed {pct(p.disbursement_pct)} % of {baht(p.allocated)} baht, "
+                              f"target {pct(p.disbursement_target_pct)} % ({recon.mode})"
+                              + (" — ILLUSTRATIVE targets" if recon.illustrative_targets else ""))
+        t.add_row("agencies", f"{len(recon.agencies)} agencies, {len(behind)} behind target, "
+                              f"{len(recon.late_milestones)} late milestone(s)")
+        for s in recon.by_budget_source:
+            f = s.figures
+            t.add_row(f"  {s.budget_source}", f"{pct(f.disbursement_pct)} % "
+                      f"(target {pct(f.disbursement_target_pct)} %), allocated {baht(f.allocated)}")
+    if result.write_report is not None:
+        w = result.write_report
+        t.add_row("write-back", ", ".join(f"{k}: {v} rows" for k, v in w.tabs.items())
+                  if w.written else "off ([sheets] write_back = false)")
+    if result.report_files:
+        t.add_row("reports", str(Path(result.report_files[0]).parent.resolve()))
+    if result.backend == "ics" and not result.dry_run:
+        t.add_row("ics feeds", str(Path(settings.sync.out_dir).resolve()))
+    console.print(t)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app (filled in by its owner)."""
+    @app.command()
+    def run(
+        source: Optional[str] = typer.Argument(
+            None, help="Plan workbook (.xlsx/.csv/folder) or Google Sheet URL/id. Default: [run] "
+                       "source, else the shipped example workbook."),
+        config: Optional[Path] = typer.Option(None, "--config", "-c",
+                                              help="procal.toml (default: ./procal.toml if present)."),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Read, check and plan; write nothing."),
+        today: Optional[str] = typer.Option(None, "--today",
+                                            help="Run as if today were this date (reproducible runs)."),
+        out: Optional[Path] = typer.Option(None, "--out", help="Output folder (ICS, state, reports)."),
+        backend: Optional[str] = typer.Option(None, "--backend", help="auto | ics | google"),
+        allow_mass_delete: bool = typer.Option(False, "--allow-mass-delete",
+                                               help="Allow deleting many procal events at once."),
+    ) -> None:
+        """The treasury job: plans → milestones, disbursement → reminders, reports, write-back."""
+        from procal.cli import EXIT_FAILED
+        from procal.settings import load_settings, with_overrides
+        from schedule_engine.dates import parse_date
+
+        console, err = Console(), Console(stderr=True)
+        if backend is not None and backend not in ("auto", "ics", "google"):
+            raise typer.BadParameter("use auto, ics or google", param_hint="--backend")
+        try:
+            settings = with_overrides(load_settings(config), out_dir=out)
+            day = parse_date(today) if today else None
+            result = run_job(settings, source=source, today=day, dry_run=dry_run,
+                             allow_mass_delete=allow_mass_delete, backend=backend, console=err)
+        except ProcalError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(EXIT_FAILED)
+        print_summary(result, settings, console, err)
+        raise typer.Exit(result.exit_code)
+
+    @app.command()
+    def report(
+        source: Optional[str] = typer.Argument(None, help="Workbook with the disbursement tab "
+                                                          "(default: [run] source or the example)."),
+        config: Optional[Path] = typer.Option(None, "--config", "-c"),
+        today: Optional[str] = typer.Option(None, "--today"),
+        out: Optional[Path] = typer.Option(None, "--out", help="Folder for the xlsx and PNGs."),
+    ) -> None:
+        """Write the executives' report: an .xlsx workbook and PNG charts (Thai, BE dates)."""
+        from procal.cli import EXIT_FAILED, EXIT_OK, EXIT_ROW_ERRORS
+
+        from procal.settings import load_settings
+
+        console, err = Console(), Console(stderr=True)
+        try:
+            files, problems = report_job(load_settings(config), source=source, today=today, out=out)
+        except ProcalError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(EXIT_FAILED)
+        for p in problems:
+            err.print(f"[yellow]row error:[/] {p}", highlight=False)
+        for f in files:
+            console.print(str(f))
+        raise typer.Exit(EXIT_ROW_ERRORS if problems else EXIT_OK)
+
+    @app.command()
+    def init(
+        path: Path = typer.Argument(Path("procal.toml"), help="Where to write it."),
+        force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    ) -> None:
+        """Write a commented procal.toml with every setting and its default."""
+        from procal.cli import EXIT_FAILED
+        from procal.settings import TEMPLATE
+
+        if path.exists() and not force:
+            Console(stderr=True).print(f"[bold red]error:[/] {path} exists; use --force to "
+                                       "overwrite it", highlight=False)
+            raise typer.Exit(EXIT_FAILED)
+        path.write_text(TEMPLATE, encoding="utf-8")
+        Console().print(f"wrote {path} — edit [run] source and [sync.google_calendars], then "
+                        f"`procal run --dry-run`")
+
+
+def report_job(settings, *, source: str | None = None, today: str | date | None = None,
+               out: Path | None = None) -> tuple[list[Path], list]:
+    """Only the report: read plans (for late milestones) and disbursement, reconcile, write."""
+    from procal.settings import with_overrides
+    from schedule_engine import default_calendar
+    from schedule_engine.dates import parse_date
+    from schedule_engine.reconcile import late_milestones, province_history, reconcile
+    from schedule_engine.targets import load_targets
+    from sheets_io.disbursement import read_disbursement
+    from sheets_io.plans import read_plans
+    from sheets_io.reports import write_report
+
+    day = parse_date(today) if isinstance(today, str) else (today or bangkok_today())
+    src = source or settings.run.source
+    if src is None:
+        workbook, targets_dir = find_example()
+        src = str(workbook)
+        settings = with_overrides(settings, extra_target_dirs=(targets_dir,))
+    cal = default_calendar()
+    clients = _google_clients_for(settings, src, "ics")
+    book = read_plans(src, settings=settings.sheets, calendar=cal, today=day, clients=clients)
+    if settings.run.disbursement_source:
+        dbook = read_disbursement(settings.run.disbursement_source, settings=settings.sheets)
+    else:
+        dbook = read_disbursement(book.source, settings=settings.sheets)
+    if not dbook.records:
+        raise SourceError(f"{dbook.source}: the disbursement tab has no valid rows to report on")
+    tdirs = settings.targets.dirs
+    late = late_milestones(((p, book.timelines[p.project_id]) for p in book.plans
+                            if p.project_id in book.timelines), book.progress, day, cal)
+    lookup = lambda fy: load_targets(fy, tdirs)  # noqa: E731
+    recon = reconcile(dbook.records, lookup, mode=settings.targets.mode,
+                      thresholds=settings.reconcile.thresholds,
+                      totals_target=settings.reconcile.totals_target, late=late)
+    history = province_history(dbook.history, lookup, mode=settings.targets.mode)
+    out_dir = out or settings.reports_dir
+    problems = [*dbook.problems, *book.problems]
+    files = write_report(recon, lookup(recon.fiscal_year), out_dir, history=history,
+                         problems=problems, today=day)
+    return files.all, problems

@@ -1,0 +1,335 @@
+"""``procal.toml``: everything a deployment sets, validated at start.
+
+Sections: ``[run]`` (sources, backend, output folders), ``[targets]`` (extra targets folders, target
+mode), ``[reconcile]`` (severity thresholds, executive reminders), plus the packages' own
+``[sheets]`` (``sheets_io.settings.SheetsSettings``), ``[sync]``
+(``calendar_sync.settings.SyncSettings``) and ``[google]`` (``google_access.settings.GoogleSettings``).
+An unknown section or key, or a bad value, raises :class:`ConfigError` naming the file, the key and
+the reason. ``procal init`` writes :data:`TEMPLATE` (every key, commented).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Mapping
+
+from schedule_engine.errors import ConfigError
+from schedule_engine.reconcile import Severity, Thresholds
+from schedule_engine.targets import TARGET_MODES
+
+CONFIG_NAME = "procal.toml"
+SECTIONS = ("run", "targets", "reconcile", "sheets", "sync", "google")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """``[run]``: what ``procal run`` reads and where it writes."""
+
+    source: str | None = None  # plan workbook / Google Sheet URL (None = the shipped example)
+    disbursement_source: str | None = None  # separate disbursement workbook/CSV/Sheet (None = source)
+    backend: str = "auto"  # auto | ics | google
+    reports_dir: Path | None = None  # default <sync.out_dir>/reports
+    reports: bool = True  # write the xlsx + PNG report on every run
+
+
+@dataclass(frozen=True)
+class TargetsSettings:
+    """``[targets]``: where FY<BE>.toml files are found and how the target on a date is taken."""
+
+    dirs: tuple[Path, ...] = ()  # searched before the shipped config/targets
+    mode: str = "pro_rata"  # pro_rata | quarter_end
+
+
+@dataclass(frozen=True)
+class ReconcileSettings:
+    """``[reconcile]``: severity thresholds and executive reminders."""
+
+    behind_pp: Decimal = Decimal(5)
+    critical_pp: Decimal = Decimal(15)
+    totals_target: str = "weighted"  # weighted | overall
+    remind_from: Severity = Severity.WATCH  # watch | behind | critical
+    remind_late_milestones: bool = True
+    resolved: str = "mark"  # mark | remove
+    reminder_time: time = time(8, 30)
+    reminder_minutes: int = 30
+    summary_event: bool = True
+    reminders: bool = True  # put reminder events on the executives' calendar at all
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds(behind_pp=self.behind_pp, critical_pp=self.critical_pp)
+
+
+@dataclass(frozen=True)
+class ProcalSettings:
+    file: str | None = None  # the procal.toml read (None = defaults)
+    run: RunSettings = field(default_factory=RunSettings)
+    targets: TargetsSettings = field(default_factory=TargetsSettings)
+    reconcile: ReconcileSettings = field(default_factory=ReconcileSettings)
+    sheets: Any = None  # SheetsSettings
+    sync: Any = None  # SyncSettings
+    google: Any = None  # GoogleSettings
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.run.reports_dir or Path(self.sync.out_dir) / "reports"
+
+
+def _bad(file: str | None, key: str, msg: str) -> ConfigError:
+    return ConfigError(msg, file=file or CONFIG_NAME, key=key)
+
+
+def _check_keys(data: Mapping, allowed: set[str], file: str | None, section: str) -> None:
+    for k in data:
+        if k not in allowed:
+            raise _bad(file, f"{section}.{k}", f"unknown setting; known: {', '.join(sorted(allowed))}")
+
+
+def _opt_str(v: Any, file, key) -> str | None:
+    if v is None or v == "":
+        return None
+    if not isinstance(v, str):
+        raise _bad(file, key, f"must be text, got {v!r}")
+    return v.strip()
+
+
+def _bool(v: Any, file, key) -> bool:
+    if not isinstance(v, bool):
+        raise _bad(file, key, f"must be true or false, got {v!r}")
+    return v
+
+
+def _path(v: Any, base: Path, file, key) -> Path:
+    if not isinstance(v, str) or not v.strip():
+        raise _bad(file, key, f"must be a folder path, got {v!r}")
+    p = Path(v).expanduser()
+    return p if p.is_absolute() else base / p
+
+
+def _decimal(v: Any, file, key) -> Decimal:
+    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+        raise _bad(file, key, f"must be a number of percentage points, got {v!r}")
+    try:
+        d = Decimal(str(v))
+    except InvalidOperation:
+        raise _bad(file, key, f"must be a number of percentage points, got {v!r}") from None
+    if d <= 0:
+        raise _bad(file, key, f"must be above 0, got {v!r}")
+    return d
+
+
+def _run(data: Mapping, base: Path, file) -> RunSettings:
+    _check_keys(data, {"source", "disbursement_source", "backend", "reports_dir", "reports"},
+                file, "run")
+    kw: dict[str, Any] = {}
+    for k in ("source", "disbursement_source"):
+        if k in data:
+            v = _opt_str(data[k], file, f"run.{k}")
+            # a relative file path is relative to procal.toml; URLs / sheet ids stay as they are
+            if v and not v.startswith("http") and (base / v).exists():
+                v = str(base / v)
+            kw[k] = v
+    if "backend" in data:
+        if data["backend"] not in ("auto", "ics", "google"):
+            raise _bad(file, "run.backend", f"must be auto, ics or google, got {data['backend']!r}")
+        kw["backend"] = data["backend"]
+    if "reports_dir" in data:
+        kw["reports_dir"] = _path(data["reports_dir"], base, file, "run.reports_dir")
+    for k in ("reports",):
+        if k in data:
+            kw[k] = _bool(data[k], file, f"run.{k}")
+    return RunSettings(**kw)
+
+
+def _targets(data: Mapping, base: Path, file) -> TargetsSettings:
+    _check_keys(data, {"dirs", "mode"}, file, "targets")
+    kw: dict[str, Any] = {}
+    if "dirs" in data:
+        v = data["dirs"]
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list):
+            raise _bad(file, "targets.dirs", "must be a list of folders holding FY<BE>.toml files")
+        kw["dirs"] = tuple(_path(x, base, file, "targets.dirs") for x in v)
+        for d in kw["dirs"]:
+            if not d.is_dir():
+                raise _bad(file, "targets.dirs", f"folder {d} does not exist")
+    if "mode" in data:
+        if data["mode"] not in TARGET_MODES:
+            raise _bad(file, "targets.mode", f"must be one of {', '.join(TARGET_MODES)}, got "
+                                             f"{data['mode']!r}")
+        kw["mode"] = data["mode"]
+    return TargetsSettings(**kw)
+
+
+def _reconcile(data: Mapping, file) -> ReconcileSettings:
+    allowed = {f for f in ReconcileSettings.__dataclass_fields__}
+    _check_keys(data, allowed, file, "reconcile")
+    kw: dict[str, Any] = {}
+    for k in ("behind_pp", "critical_pp"):
+        if k in data:
+            kw[k] = _decimal(data[k], file, f"reconcile.{k}")
+    if "totals_target" in data:
+        if data["totals_target"] not in ("weighted", "overall"):
+            raise _bad(file, "reconcile.totals_target", "must be weighted or overall")
+        kw["totals_target"] = data["totals_target"]
+    if "remind_from" in data:
+        try:
+            sev = Severity(data["remind_from"])
+        except ValueError:
+            sev = None
+        if sev is None or sev is Severity.ON_TRACK:
+            raise _bad(file, "reconcile.remind_from", "must be watch, behind or critical")
+        kw["remind_from"] = sev
+    if "resolved" in data:
+        if data["resolved"] not in ("mark", "remove"):
+            raise _bad(file, "reconcile.resolved", "must be mark or remove")
+        kw["resolved"] = data["resolved"]
+    if "reminder_time" in data:
+        v = data["reminder_time"]
+        if isinstance(v, time):
+            kw["reminder_time"] = v
+        else:
+            try:
+                hh, mm = str(v).split(":")
+                kw["reminder_time"] = time(int(hh), int(mm))
+            except ValueError:
+                raise _bad(file, "reconcile.reminder_time", f"must be HH:MM, got {v!r}") from None
+    if "reminder_minutes" in data:
+        v = data["reminder_minutes"]
+        if not isinstance(v, int) or isinstance(v, bool) or not 5 <= v <= 480:
+            raise _bad(file, "reconcile.reminder_minutes", f"must be 5–480 minutes, got {v!r}")
+        kw["reminder_minutes"] = v
+    for k in ("remind_late_milestones", "summary_event", "reminders"):
+        if k in data:
+            kw[k] = _bool(data[k], file, f"reconcile.{k}")
+    s = ReconcileSettings(**kw)
+    if s.critical_pp < s.behind_pp:
+        raise _bad(file, "reconcile.critical_pp", f"must be >= behind_pp ({s.behind_pp})")
+    return s
+
+
+def from_mapping(data: Mapping[str, Any], file: str | None = None) -> ProcalSettings:
+    """Validate a parsed procal.toml (``file`` is used for messages and relative paths)."""
+    from calendar_sync.settings import SyncSettings
+    from google_access.settings import GoogleSettings
+    from sheets_io.settings import SheetsSettings
+
+    for section, value in data.items():
+        if section not in SECTIONS:
+            raise _bad(file, section, f"unknown section; known: {', '.join(SECTIONS)}")
+        if not isinstance(value, Mapping):
+            raise _bad(file, section, "must be a table, e.g. [" + section + "]")
+    base = Path(file).parent if file else Path(".")
+    label = file or CONFIG_NAME
+    sync = SyncSettings.from_mapping(data.get("sync", {}), label)
+    settings = ProcalSettings(
+        file=file,
+        run=_run(data.get("run", {}), base, file),
+        targets=_targets(data.get("targets", {}), base, file),
+        reconcile=_reconcile(data.get("reconcile", {}), file),
+        sheets=SheetsSettings.from_mapping(data.get("sheets", {}), label),
+        sync=sync,
+        google=GoogleSettings.from_mapping(data.get("google", {}), label),
+    )
+    return settings
+
+
+def load_settings(path: str | Path | None = None, *, required: bool = False) -> ProcalSettings:
+    """Read ``path`` (or ``./procal.toml`` when it exists); no file at all means the defaults."""
+    if path is None:
+        if not Path(CONFIG_NAME).is_file():
+            if required:
+                raise ConfigError(f"no {CONFIG_NAME} here; run `procal init` to write one")
+            return from_mapping({}, None)
+        path = Path(CONFIG_NAME)
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from None
+    return from_mapping(data, str(path))
+
+
+def with_overrides(settings: ProcalSettings, *, out_dir: Path | None = None,
+                   extra_target_dirs: tuple[Path, ...] = ()) -> ProcalSettings:
+    s = settings
+    if out_dir is not None:
+        s = replace(s, sync=replace(s.sync, out_dir=Path(out_dir)))
+    if extra_target_dirs:
+        s = replace(s, targets=replace(s.targets, dirs=s.targets.dirs + tuple(extra_target_dirs)))
+    return s
+
+
+TEMPLATE = '''\
+# procal.toml — written by `procal init`. Every key is optional; the values shown are the defaults.
+# Unknown keys are errors (a typo never goes unnoticed). Paths are relative to this file.
+
+[run]
+# The agencies' plan workbook: a Google Sheet URL/id, an .xlsx file, a .csv or a folder of CSVs.
+# It holds the tabs แผนจัดซื้อจัดจ้าง (plans), ผลการดำเนินงาน (progress) and เบิกจ่าย (disbursement).
+# Unset: `procal run` uses the shipped example workbook (examples/plans.xlsx in the repo checkout).
+# source = "https://docs.google.com/spreadsheets/d/XXXXXXXXXXXXXXXXXXXXXXXXX/edit"
+# disbursement_source = "gfmis-2570-10.xlsx"   # when GFMIS figures live in another file
+backend = "auto"          # auto (Google when credentials exist, else .ics files) | ics | google
+reports = true            # write the xlsx report and PNG charts on every run
+# reports_dir = "procal-out/reports"
+
+[targets]
+# Folders with FY<BE>.toml target tables, searched before the shipped config/targets (FY2565).
+# Add the cabinet's table for the current fiscal year here, e.g. targets/FY2570.toml.
+# dirs = ["targets"]
+mode = "pro_rata"         # pro_rata (interpolated by day inside the quarter) | quarter_end
+
+[reconcile]
+behind_pp = 5             # this many percentage points below target = "behind" (ต่ำกว่าเป้าหมาย)
+critical_pp = 15          # this many = "critical" (ต่ำกว่าเป้าหมายมาก); less than behind_pp = "watch"
+totals_target = "weighted"  # an agency's / the province's target: allocation-weighted, or "overall"
+reminders = true          # reminder events for executives
+remind_from = "watch"     # watch | behind | critical: who gets a reminder
+remind_late_milestones = true  # late procurement steps also trigger a reminder
+resolved = "mark"         # an agency back on track: "mark" its event resolved, or "remove" it
+reminder_time = "08:30"   # on the next working day, Asia/Bangkok
+reminder_minutes = 30
+summary_event = true      # one province summary event per period
+
+[sheets]
+# plans_tab = "แผนจัดซื้อจัดจ้าง"
+# progress_tab = "ผลการดำเนินงาน"
+# disbursement_tab = "เบิกจ่าย"
+# schedule_tab = "schedule"
+# status_tab = "status"
+# due_soon_working_days = 3
+# write_back = true       # write the schedule and status tabs back to the source
+# [sheets.headers]        # extra header texts per column, e.g. for GFMIS exports
+# allocated = ["งบประมาณหลังโอนเปลี่ยนแปลง"]
+# disbursed = ["เบิกจ่ายสะสม"]
+
+[sync]
+namespace = "procal"      # marks procal's events; procal never touches events without it
+province_calendar = "province"
+executives_calendar = "executives"   # reminders and summaries go here
+out_dir = "procal-out"    # .ics feeds, the SQLite state file and reports
+# event_steps = ["invitation", "bid_submission", "winner_announcement", "appeal", "contract_signing", "draft_hearing"]
+# executive_steps = ["bid_submission", "contract_signing"]
+# reminders = [ { days_before = 1, at = "09:00" } ]
+# agency_calendars = { "สำนักงานจังหวัดขอนแก่น" = "agency-office" }
+# requests_per_minute = 500
+# max_delete_share = 0.2
+# [sync.google_calendars] # calendar key -> Google calendar id (needed with the Google backend)
+# province = "xxxxxxxx@group.calendar.google.com"
+# executives = "yyyyyyyy@group.calendar.google.com"
+
+[google]
+# credentials_file = "service-account.json"   # or an OAuth client file + `procal auth login`
+# subject = "treasury@example.go.th"          # service account with domain-wide delegation
+# requests_per_minute = 500
+'''
