@@ -81,3 +81,29 @@ def test_ics_sync_survives_sigkill(tmp_path):
     assert_converged(IcsBackend(tmp_path / "feeds"), final)
     assert _ics_duplicates(tmp_path / "feeds") == 0
     assert not list((tmp_path / "feeds").glob(".tmp-*"))  # no half-written feed left behind
+
+
+def test_google_sync_survives_sigkill(tmp_path):
+    """The child talks to an in-test emulator thread over PROCAL_GOOGLE_API_ROOT; each HTTP
+    request takes 5 ms, so kills land between batches, inside batches and between the calendar
+    write and the ledger commit."""
+    pytest.importorskip("google_access.retry")
+    emulator = pytest.importorskip("tests.emulator")
+    from .google_harness import make_backend
+
+    with emulator.GoogleEmulator(latency=0.005, seed=3) as emu:
+        ids = {c: f"{c}@group.calendar.google.com" for c in CALENDARS}
+        for cid in ids.values():
+            emu.add_calendar(cid)
+        env = os.environ.copy()
+        env["PROCAL_GOOGLE_API_ROOT"] = emu.root_url
+        env["NO_PROXY"] = "127.0.0.1,localhost"
+        final, killed = crash_loop("google", tmp_path, kills=20, seed=5, env=env,
+                                   max_delay=1.2, slow=0.003)
+        assert killed >= 10
+        backend = make_backend(emu.root_url, ids)
+        assert_converged(backend, final)
+        for cid in ids.values():  # zero duplicates, cancelled ones included
+            keys = [e["extendedProperties"]["private"]["procal_key"]
+                    for e in emu.events(cid, include_cancelled=True)]
+            assert len(keys) == len(set(keys))
