@@ -120,3 +120,23 @@ def test_calendar_day_steps_roll_and_backward_holds(a, b, c, d):
     later = CAL.next_working_day(bk.start, inclusive=False)
     assert build_timeline(MIXED, CAL, method="mixed", budget=1, start=later,
                           day_overrides=ov).contract_date > d
+
+
+@settings(max_examples=150, deadline=None)
+@given(planned=days_, today=days_, actual=st.one_of(st.none(), days_), window=st.integers(0, 10))
+def test_step_status_invariants(planned, today, actual, window):
+    from schedule_engine import StepState, step_status
+
+    planned = CAL.next_working_day(planned)
+    s = step_status(planned, actual, today, CAL, due_soon_working_days=window)
+    if actual is not None:
+        assert s.state is StepState.DONE
+        assert s.slip_working_days == CAL.working_days_between(planned, actual)
+        assert (s.slip_working_days > 0) == (CAL.working_days_between(planned, actual) > 0)
+    elif today > planned:
+        assert s.state is StepState.LATE and s.slip_working_days >= 0
+        assert s.slip_working_days == CAL.working_days_between(planned, today)
+    else:
+        left = CAL.working_days_between(today, planned)
+        assert s.slip_working_days == 0
+        assert s.state is (StepState.DUE_SOON if left <= window else StepState.ON_TIME)
