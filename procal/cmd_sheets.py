@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
         Exit 0 if clean, 1 if some rows have errors (they are held), 2 if the source cannot be used.
         """
         console = Console(soft_wrap=False, width=200 if fmt == "table" else None)
-        err = Console(stderr=True)
+        err = Console(stderr=True, soft_wrap=True)
         try:
             from sheets_io.plans import read_plans
             from sheets_io.writeback import write_back
@@ -157,7 +157,7 @@ def register(app: typer.Typer) -> None:
         fiscal_year: Optional[int] = typer.Option(None, "--fiscal-year", help="BE, e.g. 2570"),
     ) -> None:
         """Write the annual procurement plan report (แผนการจัดซื้อจัดจ้าง) as a printable .xlsx."""
-        err = Console(stderr=True)
+        err = Console(stderr=True, soft_wrap=True)
         try:
             from sheets_io.plan_report import export_plan_report
             from sheets_io.plans import read_plans
