@@ -32,8 +32,9 @@ def open_backend(settings: SyncSettings, *, backend: str = "auto", out_dir: Path
 
 
 def _google_clients(google_settings: Any, credentials: Any, *, required: bool):
-    from google_access import credentials as gcred  # noqa: F401  (lands with google_access)
+    from google_access import credentials as gcred
     from google_access.clients import GoogleClients
+    from google_access.errors import AuthError
 
     if google_settings is None:
         from google_access.settings import GoogleSettings
@@ -42,8 +43,7 @@ def _google_clients(google_settings: Any, credentials: Any, *, required: bool):
     if credentials is None:
         if not gcred.has_credentials(google_settings):
             if required:
-                raise gcred.AuthError("no Google credentials configured; run `procal auth`") \
-                    if hasattr(gcred, "AuthError") else RuntimeError("no Google credentials")
+                raise AuthError("no Google credentials configured (backend 'google')")
             return None
         credentials = gcred.load_credentials(google_settings)
     return GoogleClients(credentials, google_settings)

@@ -94,8 +94,11 @@ class GoogleBackend:
         self.service = clients.calendar
         self.calendar_ids = dict(calendar_ids if calendar_ids is not None
                                  else self.settings.google_calendars)
-        self.pacer = pacer if pacer is not None else Pacer(self.settings.requests_per_minute)
-        self.policy = policy or RetryPolicy()
+        if pacer is None:  # share the per-user bucket with every other Calendar call
+            pacer = getattr(clients, "calendar_pacer", None) or Pacer(
+                self.settings.requests_per_minute)
+        self.pacer = pacer
+        self.policy = policy or getattr(clients, "policy", None) or RetryPolicy()
         self.sleep = sleep
         self.rng = rng or random.Random()
         self.batch_size = max(1, min(50, self.settings.batch_size))

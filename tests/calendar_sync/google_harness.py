@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 
 from calendar_sync.backends.google import GoogleBackend
@@ -18,19 +17,13 @@ def calendar_ids(keys=CAL_KEYS) -> dict[str, str]:
     return {k: f"{k}@group.calendar.google.com" for k in keys}
 
 
-class _Clients:
-    """Minimal stand-in for google_access.GoogleClients: the real client, pointed at ROOT."""
+def make_clients(root: str):
+    """The project's client factory pointed at the emulator (real googleapiclient, real HTTP)."""
+    import google.oauth2.credentials as oc
+    from google_access.clients import GoogleClients
+    from google_access.settings import GoogleSettings
 
-    def __init__(self, root: str):
-        import google.oauth2.credentials as oc
-        from googleapiclient import discovery_cache
-        from googleapiclient.discovery import build_from_document
-
-        root = root.rstrip("/") + "/"
-        doc = json.loads(discovery_cache.get_static_doc("calendar", "v3"))
-        doc["rootUrl"] = root  # moves the batch endpoint too: ROOT/batch/calendar/v3
-        doc["baseUrl"] = root + "calendar/v3/"
-        self.calendar = build_from_document(doc, credentials=oc.Credentials(token="test"))
+    return GoogleClients(oc.Credentials(token="test"), GoogleSettings(), root=root)
 
 
 def make_backend(root: str, ids: dict[str, str], **kw) -> GoogleBackend:
@@ -39,13 +32,13 @@ def make_backend(root: str, ids: dict[str, str], **kw) -> GoogleBackend:
     kw.setdefault("pacer", Pacer(None))
     kw.setdefault("sleep", lambda s: None)
     kw.setdefault("policy", RetryPolicy(max_retries=6, base=0.0))
-    return GoogleBackend(_Clients(root), SyncSettings(), ids, **kw)
+    return GoogleBackend(make_clients(root), SyncSettings(), ids, **kw)
 
 
 def google_backend_from_env(ids: dict[str, str]) -> GoogleBackend:
     from google_access.retry import Pacer
 
-    return GoogleBackend(_Clients(os.environ["PROCAL_GOOGLE_API_ROOT"]), SyncSettings(), ids,
+    return GoogleBackend(make_clients(os.environ["PROCAL_GOOGLE_API_ROOT"]), SyncSettings(), ids,
                          pacer=Pacer(None))
 
 
