@@ -233,6 +233,7 @@ class CalendarStore:
             full.setdefault("reminders", {"useDefault": True})
             full.setdefault("eventType", "default")
             self._touch(cal, full)
+            full["created"] = full["updated"]
             cal.events[event_id] = full
             return self.public(full)
 
