@@ -12,7 +12,9 @@ left out, their events kept); 2 failed (configuration, source, targets, a blocke
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -193,7 +195,7 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
                       google_settings=settings.google,
                       credentials=clients.credentials if clients is not None else None)
     result.backend = be.name
-    with Ledger(settings.sync.ledger_file) as ledger:
+    with _open_ledger(Ledger, settings.sync.ledger_file, dry_run) as ledger:
         # 1. milestones
         plan = plan_milestones(book, settings.sync, be, ledger, today=today, calendar=cal,
                                allow_mass_delete=allow_mass_delete)
@@ -249,6 +251,21 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
     if not dry_run:
         result.write_report = write_back(book.source, book, today=today, calendar=cal)
     return result
+
+
+@contextlib.contextmanager
+def _open_ledger(Ledger, path: Path, dry_run: bool):
+    """The state file; a dry run works on a throw-away copy so nothing on disk changes."""
+    if not dry_run:
+        with Ledger(path) as ledger:
+            yield ledger
+        return
+    with tempfile.TemporaryDirectory(prefix="procal-dry-") as tmp:
+        copy = Path(tmp) / "state.sqlite"
+        if Path(path).is_file():
+            shutil.copyfile(path, copy)
+        with Ledger(copy) as ledger:
+            yield ledger
 
 
 def _blocked(reason: str):

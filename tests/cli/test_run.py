@@ -1,0 +1,143 @@
+"""procal run / report / init on the shipped example (ICS, no Google), settings validation, exits."""
+
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from procal.cli import EXIT_FAILED, EXIT_OK, EXIT_ROW_ERRORS, app
+from procal.settings import TEMPLATE, from_mapping, load_settings
+from schedule_engine.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))  # no Google credentials
+    return tmp_path
+
+
+def test_run_with_no_arguments_uses_the_example_and_writes_ics_reports_state(in_tmp):
+    res = runner.invoke(app, ["run", "--today", "2026-11-25"])
+    # the example carries deliberate bad rows: finished, with row errors
+    assert res.exit_code == EXIT_ROW_ERRORS, res.output
+    out = in_tmp / "procal-out"
+    assert (out / "procal-state.sqlite").is_file()
+    import icalendar
+
+    cal = icalendar.Calendar.from_ical((out / "executives.ics").read_bytes())
+    titles = [str(e.get("SUMMARY")) for e in cal.walk("VEVENT")]
+    assert any("ติดตามเร่งรัดเบิกจ่าย" in t for t in titles)
+    assert sum("สรุปการเบิกจ่ายจังหวัด" in t for t in titles) == 1
+    assert (out / "province.ics").is_file()
+    assert (out / "reports" / "disbursement-2570-10.xlsx").is_file()
+    assert (out / "reports" / "charts" / "province-progress.png").is_file()
+    # write-back went to the copy, never to the shipped example
+    assert {"schedule", "status"} <= set(openpyxl.load_workbook(out / "plans.xlsx").sheetnames)
+    assert "schedule" not in openpyxl.load_workbook(ROOT / "examples" / "plans.xlsx").sheetnames
+    assert "ILLUSTRATIVE" in res.output
+    # a second run changes nothing; a dry run writes nothing
+    before = (out / "executives.ics").read_bytes()
+    again = runner.invoke(app, ["run", "--today", "2026-11-25"])
+    assert again.exit_code == EXIT_ROW_ERRORS
+    assert (out / "executives.ics").read_bytes() == before
+    dry = runner.invoke(app, ["run", "--today", "2026-12-15", "--dry-run"])
+    assert dry.exit_code == EXIT_ROW_ERRORS and "dry run" in dry.output
+    assert (out / "executives.ics").read_bytes() == before
+
+
+def test_dry_run_on_a_fresh_folder_writes_nothing(in_tmp):
+    res = runner.invoke(app, ["run", "--today", "2026-11-25", "--dry-run"])
+    assert res.exit_code == EXIT_ROW_ERRORS, res.output
+    assert not (in_tmp / "procal-out").exists() or not any((in_tmp / "procal-out").iterdir())
+
+
+def test_clean_source_exits_zero(in_tmp):
+    wb = openpyxl.load_workbook(ROOT / "examples" / "plans.xlsx")
+    plans = wb["แผนจัดซื้อจัดจ้าง"]
+    keep = [r for r in plans.iter_rows(values_only=True)][:6]
+    for ws in list(wb.worksheets):
+        wb.remove(ws)
+    ws = wb.create_sheet("แผนจัดซื้อจัดจ้าง")
+    for r in keep:
+        ws.append(list(r))
+    ws = wb.create_sheet("เบิกจ่าย")
+    ws.append(["หน่วยงาน", "ประเภทงบประมาณ", "แหล่งงบประมาณ", "ได้รับจัดสรร", "ก่อหนี้ผูกพัน",
+               "เบิกจ่าย", "ข้อมูล ณ วันที่"])
+    ws.append(["แขวงทางหลวงขอนแก่นที่ 1", "งบลงทุน", "งบส่วนราชการ", 1000, 0, 500, date(2021, 11, 30)])
+    wb.save(in_tmp / "clean.xlsx")
+    res = runner.invoke(app, ["run", "clean.xlsx", "--today", "2026-11-25"])
+    assert res.exit_code == EXIT_OK, res.output
+    assert "FY2565" in res.output
+
+
+def test_missing_targets_year_fails_with_the_file_to_add(in_tmp):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "แผนจัดซื้อจัดจ้าง"
+    src = openpyxl.load_workbook(ROOT / "examples" / "plans.xlsx")["แผนจัดซื้อจัดจ้าง"]
+    for r in list(src.iter_rows(values_only=True))[:3]:
+        ws.append(list(r))
+    d = wb.create_sheet("เบิกจ่าย")
+    d.append(["หน่วยงาน", "ประเภทงบประมาณ", "แหล่งงบประมาณ", "ได้รับจัดสรร", "เบิกจ่าย", "ข้อมูล ณ วันที่"])
+    d.append(["ก", "งบประจำ", "งบจังหวัด", 100, 10, date(2026, 10, 31)])
+    wb.save(in_tmp / "x.xlsx")
+    res = runner.invoke(app, ["run", "x.xlsx", "--today", "2026-11-25"])
+    assert res.exit_code == EXIT_FAILED
+    assert "FY2570" in res.output and "config/targets/FY2570.toml" in res.output
+
+
+def test_installed_without_checkout_says_to_pass_a_source(in_tmp, monkeypatch):
+    import procal.cmd_run as cmd_run
+
+    monkeypatch.setattr(cmd_run, "repo_root", lambda: None)
+    res = runner.invoke(app, ["run"])
+    assert res.exit_code == EXIT_FAILED
+    assert "pass a source" in res.output.lower() and "examples/plans.xlsx" in res.output
+
+
+def test_init_writes_a_valid_commented_config(in_tmp):
+    res = runner.invoke(app, ["init"])
+    assert res.exit_code == 0
+    text = (in_tmp / "procal.toml").read_text(encoding="utf-8")
+    assert text == TEMPLATE and text.count("#") > 30
+    s = load_settings(in_tmp / "procal.toml")
+    assert s.targets.mode == "pro_rata" and s.sync.executives_calendar == "executives"
+    assert runner.invoke(app, ["init"]).exit_code == EXIT_FAILED  # no silent overwrite
+
+
+@pytest.mark.parametrize("toml, key", [
+    ("[run]\nbackend = 'cloud'\n", "run.backend"),
+    ("[run]\nsorce = 'x.xlsx'\n", "run.sorce"),
+    ("[targets]\nmode = 'monthly'\n", "targets.mode"),
+    ("[targets]\ndirs = ['nowhere']\n", "targets.dirs"),
+    ("[reconcile]\nbehind_pp = -1\n", "reconcile.behind_pp"),
+    ("[reconcile]\nbehind_pp = 10\ncritical_pp = 5\n", "reconcile.critical_pp"),
+    ("[reconcile]\nremind_from = 'on_track'\n", "reconcile.remind_from"),
+    ("[reconcile]\nreminder_time = 'soon'\n", "reconcile.reminder_time"),
+    ("[sync]\nbatch_size = 500\n", "sync.batch_size"),
+    ("[sheets]\nplans_tab = ''\n", "sheets.plans_tab"),
+    ("[google]\nsubject = 'nobody'\n", "google.subject"),
+    ("[report]\nx = 1\n", "report"),
+])
+def test_invalid_configuration_names_key_and_fails_at_start(in_tmp, toml, key):
+    with pytest.raises(ConfigError) as err:
+        from_mapping(tomllib.loads(toml), str(in_tmp / "procal.toml"))
+    assert err.value.key == key and "procal.toml" in str(err.value)
+    (in_tmp / "procal.toml").write_text(toml, encoding="utf-8")
+    res = runner.invoke(app, ["run", "--today", "2026-11-25"])
+    assert res.exit_code == EXIT_FAILED and key in res.output
+    assert not (in_tmp / "procal-out").exists()
+
+
+def test_report_command_writes_xlsx_and_pngs(in_tmp):
+    res = runner.invoke(app, ["report", "--today", "2026-11-25", "--out", "rep"])
+    assert res.exit_code == EXIT_ROW_ERRORS, res.output  # the two bad disbursement rows
+    assert (in_tmp / "rep" / "disbursement-2570-10.xlsx").is_file()
+    assert len(list((in_tmp / "rep" / "charts").glob("*.png"))) == 4
