@@ -21,7 +21,8 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from schedule_engine.errors import ProcalError, SourceError
 from sheets_io.settings import SheetsSettings
-from sheets_io.tables import Table, TableSource, _cell_for_output, _missing_tabs_error
+from sheets_io.tables import (Table, TableSource, _cell_for_output, _missing_tabs_error,
+                              match_tabs)
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_ATTEMPTS = 5
@@ -131,24 +132,24 @@ class GoogleSheetSource(TableSource):
     def read_tabs(self, names: Sequence[str], *, optional: Iterable[str] = ()) -> dict[str, Table]:
         sh = self._open()
         present = list(self._meta or {})
-        missing = [n for n in names if n not in present]
+        titles = match_tabs([*names, *optional], present)
+        missing = [n for n in names if n not in titles]
         if missing:
             raise _missing_tabs_error(f"Google Sheet {self.spreadsheet_id}", missing, present)
-        wanted = [n for n in [*names, *optional] if n in present]
-        wanted = list(dict.fromkeys(wanted))
+        wanted = list(dict.fromkeys(n for n in [*names, *optional] if n in titles))
         params = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
                   "majorDimension": "ROWS"}
         if not wanted:
             return {}
-        resp = self._call(lambda: sh.values_batch_get(self.spreadsheet_id,
-                                                      [quote_tab(n) for n in wanted], params=params),
+        resp = self._call(lambda: sh.values_batch_get(
+            self.spreadsheet_id, [quote_tab(titles[n]) for n in wanted], params=params),
                           "read")
         ranges = resp.get("valueRanges", [])
         out: dict[str, Table] = {}
         for name, vr in zip(wanted, ranges):
             grid = [list(r) for r in vr.get("values", [])]
-            self._extent[name] = (len(grid), max((len(r) for r in grid), default=0))
-            out[name] = Table(self.label, name, grid)
+            self._extent[titles[name]] = (len(grid), max((len(r) for r in grid), default=0))
+            out[name] = Table(self.label, titles[name], grid)
         return out
 
     # ------------------------------------------------------------------ writing

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from schedule_engine import (
@@ -32,6 +32,7 @@ from schedule_engine import (
     default_rulebook,
     resolve_steps,
     timeline_for_plan,
+    today_bangkok,
 )
 from schedule_engine.catalogue import Method, Rulebook
 from sheets_io.cells import (
@@ -72,6 +73,8 @@ class PlanBook:
     row_status: dict[int, str] = field(default_factory=dict)  # plan-tab sheet row -> "OK" / message
     row_ids: dict[int, str] = field(default_factory=dict)  # plan-tab sheet row -> id as typed
     previous_tabs: dict[str, Table] = field(default_factory=dict)  # schedule/status as last written
+    tables: dict[str, Table] = field(default_factory=dict)  # every tab read (incl. ``also_read``)
+    skipped_rows: list[int] = field(default_factory=list)  # total rows (รวม) ignored on purpose
 
     @property
     def ok(self) -> bool:
@@ -207,7 +210,7 @@ def parse_day_overrides(value: object, method: Method
 
 # -------------------------------------------------------------------------------- read_plans
 def _bangkok_today() -> date:
-    return datetime.now(ZoneInfo("Asia/Bangkok")).date()
+    return today_bangkok()
 
 
 class _RowCheck:
@@ -252,11 +255,13 @@ _ENGINE_ERROR_FIELD: list[tuple[type, str]] = [
 
 def read_plans(source: "TableSource | str", *, settings: SheetsSettings | None = None,
                rulebook: Rulebook | None = None, calendar: WorkingCalendar | None = None,
-               today: date | None = None, clients: object = None) -> PlanBook:
+               today: date | None = None, clients: object = None,
+               also_read: Sequence[str] = ()) -> PlanBook:
     """Read, validate and compute every plan row; see the module docstring.
 
     Reads the plan tab (required), the progress tab and procal's own schedule/status tabs
-    (optional) in one request to the source.
+    (optional) in one request to the source. ``also_read`` adds more optional tabs to that same
+    request (e.g. the disbursement tab); they are in ``book.tables``.
     """
     src = open_source(source, settings=settings, clients=clients)
     settings = settings or src.settings
@@ -264,8 +269,9 @@ def read_plans(source: "TableSource | str", *, settings: SheetsSettings | None =
     calendar = calendar or default_calendar()
     today = today or _bangkok_today()
     tabs = src.read_tabs([settings.plans_tab],
-                         optional=[settings.progress_tab, settings.schedule_tab, settings.status_tab])
-    book = PlanBook(source=src, settings=settings)
+                         optional=[settings.progress_tab, settings.schedule_tab, settings.status_tab,
+                                   *also_read])
+    book = PlanBook(source=src, settings=settings, tables=dict(tabs))
     book.previous_tabs = {t: tabs[t] for t in (settings.schedule_tab, settings.status_tab) if t in tabs}
 
     plan_table = tabs[settings.plans_tab]
@@ -289,11 +295,24 @@ def read_plans(source: "TableSource | str", *, settings: SheetsSettings | None =
             rows_by_id.setdefault(clean_text(rec.get("project_id")), []).append(rec.row)
 
     for rec in records:
+        if _is_total_row(rec):
+            book.skipped_rows.append(rec.row)
+            continue
         _read_plan_row(book, src, rec, rows_by_id, rulebook, calendar, settings)
 
     if settings.progress_tab in tabs and not tabs[settings.progress_tab].is_empty:
         _read_progress(book, src, tabs[settings.progress_tab], rulebook, settings, today)
     return book
+
+
+_TOTAL_WORDS = {"รวม", "รวมทั้งสิ้น", "รวมทั้งหมด", "ยอดรวม", "total", "grandtotal", "sum"}
+
+
+def _is_total_row(rec: Record) -> bool:
+    """A totals line (รวม) under the plan: no id, no method, no dates, a 'total' label."""
+    if any(not is_blank(rec.get(f)) for f in ("project_id", "method", "start", "contract_by")):
+        return False
+    return any(_key(rec.get(f)) in _TOTAL_WORDS for f in ("agency", "name", "budget_type"))
 
 
 def _read_plan_row(book: PlanBook, src: TableSource, rec: Record, rows_by_id: dict[str, list[int]],

@@ -181,7 +181,8 @@ class TableSource:
         raise NotImplementedError
 
     def _refuse_agency_tabs(self, tabs: Iterable[str]) -> None:
-        bad = sorted(set(tabs) & self.settings.agency_tabs)
+        agency = {tab_key(t) for t in self.settings.agency_tabs}
+        bad = sorted(t for t in tabs if tab_key(t) in agency)
         if bad:
             raise SourceError(f"procal never writes to agency-entered tabs ({', '.join(bad)})")
 
@@ -194,6 +195,25 @@ class TableSource:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.label!r})"
+
+
+def tab_key(title: str) -> str:
+    """Tab-name key: stray spaces/NBSP and case do not matter (``'แผนจัดซื้อจัดจ้าง '``)."""
+    return normalise_header(title)
+
+
+def match_tabs(wanted: Iterable[str], present: Sequence[str]) -> dict[str, str]:
+    """Requested tab name -> the title in the file (exact first, then ignoring spaces/case)."""
+    by_key: dict[str, str] = {}
+    for title in present:
+        by_key.setdefault(tab_key(title), title)
+    out = {}
+    for name in wanted:
+        if name in present:
+            out[name] = name
+        elif tab_key(name) in by_key:
+            out[name] = by_key[tab_key(name)]
+    return out
 
 
 def _missing_tabs_error(label: str, missing: Sequence[str], present: Sequence[str]) -> SourceError:
@@ -245,17 +265,18 @@ class XlsxSource(TableSource):
         wb = self._load(read_only=True)
         try:
             present = list(wb.sheetnames)
-            missing = [n for n in names if n not in present]
+            titles = match_tabs([*names, *optional], present)
+            missing = [n for n in names if n not in titles]
             if missing:
                 raise _missing_tabs_error(self.label, missing, present)
             out: dict[str, Table] = {}
             for name in [*names, *[o for o in optional if o not in names]]:
-                if name not in present:
+                if name not in titles:
                     continue
-                grid = [list(r) for r in wb[name].iter_rows(values_only=True)]
+                grid = [list(r) for r in wb[titles[name]].iter_rows(values_only=True)]
                 while grid and not any(clean_text(v) for v in grid[-1]):
                     grid.pop()
-                out[name] = Table(self.label, name, grid)
+                out[name] = Table(self.label, titles[name], grid)
             return out
         finally:
             wb.close()
@@ -337,13 +358,15 @@ class CsvSource(TableSource):
         if not self.path.exists():
             raise SourceError(f"{self.path}: file or folder not found")
         present = self.tab_names()
-        missing = [n for n in names if n not in present]
+        titles = match_tabs([*names, *optional], present)
+        missing = [n for n in names if n not in titles]
         if missing:
             raise _missing_tabs_error(self.label, missing, present)
         out = {}
         for name in [*names, *[o for o in optional if o not in names]]:
-            if name in present:
-                out[name] = Table(self.label, name, self._read_csv(self._tab_path(name)))
+            if name in titles:
+                out[name] = Table(self.label, titles[name],
+                                  self._read_csv(self._tab_path(titles[name])))
         return out
 
     def write_tabs(self, tabs: Mapping[str, Sequence[Sequence[object]]]) -> None:

@@ -95,14 +95,15 @@ def _carried_over(book: PlanBook) -> list[list[object]]:
 def status_rows(book: PlanBook, *, checked: str) -> list[list[object]]:
     """The status tab: one row per plan row (OK or the message) plus progress-tab problems."""
     s = book.settings
+    plans_title = book.tables[s.plans_tab].tab if s.plans_tab in book.tables else s.plans_tab
     rows: list[list[object]] = [list(STATUS_HEADER)]
     for row in sorted(book.row_status):
         msg = book.row_status[row]
         pid = book.row_ids.get(row, "")
         state = OK if msg == OK else ("held" if pid else "error")
-        rows.append([s.plans_tab, row, pid, state, "" if msg == OK else msg, checked])
+        rows.append([plans_title, row, pid, state, "" if msg == OK else msg, checked])
     for err in book.problems:
-        if err.location.sheet == s.plans_tab:
+        if err.location.sheet == plans_title:
             continue
         col = f"{err.location.column}: " if err.location.column else ""
         rows.append([err.location.sheet or "", err.location.row or "", "", "error", f"{col}{err.reason}" + (f" — {err.hint}" if err.hint else ""),

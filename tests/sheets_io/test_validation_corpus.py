@@ -207,3 +207,19 @@ def test_english_headers_and_title_row(tmp_path):
     (p,) = book.plans
     assert p.project_id == "0012" and p.method == "specific" and p.exclude_from_sync
     assert p.budget_source == "งบจังหวัด" and p.source_ref.row == 3
+
+
+def test_total_row_is_not_an_unidentified_project(tmp_path):
+    path = _write(tmp_path, {S.plans_tab: [H, _row(GOOD), _row({h: "" for h in H} | {
+        "ชื่อโครงการ": "รวมทั้งสิ้น", "วงเงิน": "1,500,000"})]})
+    book = read_plans(path, today=TODAY)
+    assert not book.problems and book.skipped_rows == [3] and book.safe_to_delete
+
+
+def test_tab_names_with_stray_spaces_and_also_read(tmp_path):
+    path = _write(tmp_path, {S.plans_tab + " ": [H, _row(GOOD)], "เบิกจ่าย": [["หน่วยงาน"], ["x"]]})
+    book = read_plans(path, today=TODAY, also_read=["เบิกจ่าย", "ไม่มี"])
+    assert [p.project_id for p in book.plans] == ["KK-1"]
+    assert book.plans[0].source_ref.sheet == S.plans_tab + " "
+    assert set(book.tables) == {S.plans_tab, "เบิกจ่าย"}
+    assert book.tables["เบิกจ่าย"].grid == [["หน่วยงาน"], ["x"]]
