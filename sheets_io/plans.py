@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Callable, Mapping, Sequence
-from zoneinfo import ZoneInfo
+from datetime import date
+from typing import Callable, Sequence
 
 from schedule_engine import (
     BelowLegalMinimumError,
@@ -40,18 +39,11 @@ from sheets_io.cells import (
     is_blank,
     parse_amount,
     parse_bool,
-    parse_date_cell,
     parse_email,
     parse_id,
     parse_optional_date,
 )
-from sheets_io.settings import (
-    PLAN_OPTIONAL,
-    PLAN_REQUIRED,
-    PROGRESS_OPTIONAL,
-    PROGRESS_REQUIRED,
-    SheetsSettings,
-)
+from sheets_io.settings import PLAN_REQUIRED, PROGRESS_REQUIRED, SheetsSettings
 from sheets_io.tables import Record, Table, TableSource, open_source
 
 OK = "OK"

@@ -14,7 +14,7 @@ from schedule_engine import StepState, WorkingCalendar, default_calendar, step_s
 from schedule_engine.dates import format_thai_date
 from sheets_io.cells import clean_text
 from sheets_io.plans import OK, PlanBook
-from sheets_io.tables import TableSource, normalise_header
+from sheets_io.tables import TableSource, normalise_header, open_source
 
 STATE_WORDS = {
     StepState.DONE: ("done", "ดำเนินการแล้ว"),
@@ -111,10 +111,11 @@ def status_rows(book: PlanBook, *, checked: str) -> list[list[object]]:
     return rows
 
 
-def write_back(source: TableSource | None, book: PlanBook, *, today: date,
+def write_back(source: TableSource | str | None, book: PlanBook, *, today: date,
                calendar: WorkingCalendar | None = None) -> WriteReport:
     """Write the schedule and status tabs to ``source`` (default: the book's) in one batch."""
-    src = source or book.source
+    src = book.source if source is None else (
+        open_source(source, settings=book.settings) if isinstance(source, str) else source)
     if not book.settings.write_back:
         return WriteReport(written=False)
     calendar = calendar or default_calendar()

@@ -131,3 +131,16 @@ def test_production_clients_and_cli_against_the_emulator(google_env, google_clie
     assert status[0][0].startswith("แท็บ")
     held = {r[2] for r in status[1:] if r[3] == "held"}
     assert held == book.held_project_ids
+
+
+def test_write_grows_a_small_tab_and_blanks_leftovers(sheets_emulator, sheets_gc):
+    _seed(sheets_emulator, {S.plans_tab: [["a"]], "schedule": [["old"]] * 5})
+    src = GoogleSheetSource(SID, clients=sheets_gc)
+    src.read_tabs([S.plans_tab], optional=["schedule"])
+    big = [[f"r{i}", i] for i in range(1500)]  # more rows than the default 1000-row grid
+    sheets_emulator.reset_counts()
+    src.write_tabs({"schedule": big})
+    assert sheets_emulator.count(api="sheets", op="spreadsheets.batchUpdate") == 1
+    assert sheets_emulator.spreadsheet_values(SID, "schedule") == big
+    src.write_tabs({"schedule": [["only"]]})
+    assert sheets_emulator.spreadsheet_values(SID, "schedule") == [["only"]]
