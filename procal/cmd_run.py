@@ -209,7 +209,8 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
         if dbook is not None and dbook.records:
             tdirs = settings.targets.dirs
             late = late_milestones(((p, book.timelines[p.project_id]) for p in book.plans
-                                    if p.project_id in book.timelines), book.progress, today, cal)
+                                    if p.project_id in book.timelines), book.progress, today, cal,
+                                   settings.reconcile.late_steps)
             recon = reconcile(dbook.records, lambda fy: load_targets(fy, tdirs),
                               mode=settings.targets.mode,
                               thresholds=settings.reconcile.thresholds,
@@ -442,7 +443,8 @@ def report_job(settings, *, source: str | None = None, today: str | date | None 
         raise SourceError(f"{dbook.source}: the disbursement tab has no valid rows to report on")
     tdirs = settings.targets.dirs
     late = late_milestones(((p, book.timelines[p.project_id]) for p in book.plans
-                            if p.project_id in book.timelines), book.progress, day, cal)
+                            if p.project_id in book.timelines), book.progress, day, cal,
+                           settings.reconcile.late_steps)
     lookup = lambda fy: load_targets(fy, tdirs)  # noqa: E731
     recon = reconcile(dbook.records, lookup, mode=settings.targets.mode,
                       thresholds=settings.reconcile.thresholds,

@@ -53,6 +53,7 @@ class ReconcileSettings:
     totals_target: str = "weighted"  # weighted | overall
     remind_from: Severity = Severity.WATCH  # watch | behind | critical
     remind_late_milestones: bool = True
+    late_steps: tuple[str, ...] = ()  # step codes checked for lateness (empty = every step)
     resolved: str = "mark"  # mark | remove
     reminder_time: time = time(8, 30)
     reminder_minutes: int = 30
@@ -204,6 +205,12 @@ def _reconcile(data: Mapping, file) -> ReconcileSettings:
         if not isinstance(v, int) or isinstance(v, bool) or not 5 <= v <= 480:
             raise _bad(file, "reconcile.reminder_minutes", f"must be 5–480 minutes, got {v!r}")
         kw["reminder_minutes"] = v
+    if "late_steps" in data:
+        v = data["late_steps"]
+        if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+            raise _bad(file, "reconcile.late_steps", "must be a list of step codes, e.g. "
+                                                     "[\"invitation\", \"contract_signing\"]")
+        kw["late_steps"] = tuple(x.strip() for x in v)
     for k in ("remind_late_milestones", "summary_event", "reminders"):
         if k in data:
             kw[k] = _bool(data[k], file, f"reconcile.{k}")
@@ -296,6 +303,7 @@ totals_target = "weighted"  # an agency's / the province's target: allocation-we
 reminders = true          # reminder events for executives
 remind_from = "watch"     # watch | behind | critical: who gets a reminder
 remind_late_milestones = true  # late procurement steps also trigger a reminder
+late_steps = []           # step codes checked for lateness; [] = every step of the timeline
 resolved = "mark"         # an agency back on track: "mark" its event resolved, or "remove" it
 reminder_time = "08:30"   # on the next working day, Asia/Bangkok
 reminder_minutes = 30

@@ -287,8 +287,11 @@ def late_milestones(
     progress: Iterable[StepProgress],
     today: date,
     calendar: WorkingCalendar,
+    steps: Iterable[str] = (),
 ) -> list[LateMilestone]:
-    """Every step whose planned date has passed with no actual date, worst slip first."""
+    """Every step whose planned date has passed with no actual date, worst slip first
+    (only the step codes in ``steps`` when given)."""
+    only = frozenset(steps)
     actual: dict[tuple[str, str], date | None] = {}
     for p in progress:
         if p.actual is not None:
@@ -296,6 +299,8 @@ def late_milestones(
     out: list[LateMilestone] = []
     for plan, timeline in plans:
         for step in timeline.steps:
+            if only and step.code not in only:
+                continue
             status = step_status(step.end, actual.get((plan.project_id, step.code)), today, calendar)
             if status.state is StepState.LATE:
                 out.append(LateMilestone(

@@ -146,7 +146,27 @@ def test_late_milestones_with_slip(cal, rulebook):
     assert first.code not in codes and second.code in codes
     m = next(m for m in late if m.step_code == second.code)
     assert m.slip_working_days == 4 and m.planned == second.end and m.agency == "สนง.ก"
+    only = late_milestones([(plan, tl)], done, today, cal, steps=[first.code, second.code])
+    assert [x.step_code for x in only] == [second.code]
+    assert late_milestones([(plan, tl)], done, today, cal, steps=[first.code]) == []
     r = reconcile([rec("สนง.ก", I, "งบจังหวัด", 10, 0, 10, date(2026, 10, 31))],
                   lambda fy: load_targets(fy, [Path(__file__).resolve().parents[2] / "examples" / "targets"]), late=late)
     assert r.agency("สนง.ก").late_milestones and r.agency("สนง.ก").needs_attention
     assert r.agency("สนง.ก").total.severity is Severity.ON_TRACK
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(alloc=st.integers(1, 10**9), disb_share=st.integers(0, 1000), target=st.integers(0, 10000))
+def test_gap_in_baht_closes_the_gap(alloc, disb_share, target):
+    """Disbursing exactly the baht gap reaches the target; the gap is 0 when on target."""
+    allocated = D(alloc)
+    disbursed = (allocated * disb_share / 1000).quantize(D("0.01"))
+    t = D(target) / 100
+    f = line_figures(allocated, D(0), disbursed, t)
+    assert f.disbursement_gap_baht >= 0
+    assert (f.disbursement_gap_baht == 0) == (f.disbursement_pct >= t)
+    after = line_figures(allocated, D(0), disbursed + f.disbursement_gap_baht, t)
+    assert abs(after.disbursement_gap_pp) < D("1e-18")  # exactly on target (Decimal rounding)
