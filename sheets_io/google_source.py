@@ -5,6 +5,8 @@ Quota-friendly (Sheets allows 60 reads and 60 writes per minute per user):
 * ``read_tabs`` = 2 read requests whatever the number of tabs: the spreadsheet metadata (tab names,
   ids for row links, grid sizes) and ONE ``values:batchGet`` with ``UNFORMATTED_VALUE`` /
   ``SERIAL_NUMBER`` (ids typed as text stay text — no ``"0012"`` → ``12``; dates come as serials).
+  Tabs already read by this source object are served from that snapshot (``read_plans`` reads the
+  disbursement tab too, so ``read_disbursement(book.source)`` costs no request).
 * ``write_tabs`` = 1 ``values:batchUpdate`` with ``valueInputOption=RAW`` (a cell ``=1+1`` stays
   text), plus 1 ``spreadsheets:batchUpdate`` only when a tab must be created or enlarged.
 
@@ -62,6 +64,7 @@ class GoogleSheetSource(TableSource):
         self._gc = None
         self._meta: dict[str, dict] | None = None  # title -> sheet properties
         self._extent: dict[str, tuple[int, int]] = {}  # tab -> (rows, cols) last read
+        self._cache: dict[str, Table] = {}  # requested name -> table read this run (a snapshot)
 
     # ------------------------------------------------------------------ plumbing
     @property
@@ -137,6 +140,9 @@ class GoogleSheetSource(TableSource):
         if missing:
             raise _missing_tabs_error(f"Google Sheet {self.spreadsheet_id}", missing, present)
         wanted = list(dict.fromkeys(n for n in [*names, *optional] if n in titles))
+        if all(n in self._cache for n in wanted):
+            # everything asked for was read earlier in this run: no request (quota), same snapshot
+            return {n: self._cache[n] for n in wanted}
         params = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
                   "majorDimension": "ROWS"}
         if not wanted:
@@ -150,6 +156,7 @@ class GoogleSheetSource(TableSource):
             grid = [list(r) for r in vr.get("values", [])]
             self._extent[titles[name]] = (len(grid), max((len(r) for r in grid), default=0))
             out[name] = Table(self.label, titles[name], grid)
+        self._cache.update(out)
         return out
 
     # ------------------------------------------------------------------ writing
@@ -196,6 +203,7 @@ class GoogleSheetSource(TableSource):
         # what we wrote is now the extent; metadata is stale after addSheet
         for name, rows in tabs.items():
             self._extent[name] = (len(rows), max((len(r) for r in rows), default=0))
+            self._cache.pop(name, None)
         if requests:
             self._meta = None
 

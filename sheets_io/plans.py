@@ -253,7 +253,8 @@ def read_plans(source: "TableSource | str", *, settings: SheetsSettings | None =
 
     Reads the plan tab (required), the progress tab and procal's own schedule/status tabs
     (optional) in one request to the source. ``also_read`` adds more optional tabs to that same
-    request (e.g. the disbursement tab); they are in ``book.tables``.
+    request; they and the disbursement tab (read in the same request, for
+    ``sheets_io.disbursement``) are in ``book.tables``.
     """
     src = open_source(source, settings=settings, clients=clients)
     settings = settings or src.settings
@@ -262,7 +263,7 @@ def read_plans(source: "TableSource | str", *, settings: SheetsSettings | None =
     today = today or _bangkok_today()
     tabs = src.read_tabs([settings.plans_tab],
                          optional=[settings.progress_tab, settings.schedule_tab, settings.status_tab,
-                                   *also_read])
+                                   settings.disbursement_tab, *also_read])
     book = PlanBook(source=src, settings=settings, tables=dict(tabs))
     book.previous_tabs = {t: tabs[t] for t in (settings.schedule_tab, settings.status_tab) if t in tabs}
 

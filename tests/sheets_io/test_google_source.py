@@ -144,3 +144,15 @@ def test_write_grows_a_small_tab_and_blanks_leftovers(sheets_emulator, sheets_gc
     assert sheets_emulator.spreadsheet_values(SID, "schedule") == big
     src.write_tabs({"schedule": [["only"]]})
     assert sheets_emulator.spreadsheet_values(SID, "schedule") == [["only"]]
+
+
+def test_plans_and_disbursement_in_one_batch_get(sheets_emulator, sheets_gc):
+    from sheets_io.disbursement import read_disbursement
+
+    sheets_emulator.seed_spreadsheet_from_file(SID, EXAMPLE)
+    sheets_emulator.reset_counts()
+    book = read_plans(SID, clients=sheets_gc, today=TODAY)
+    dbook = read_disbursement(book.source, settings=book.settings)
+    assert dbook.records
+    assert sheets_emulator.count(api="sheets") == 2  # metadata + ONE batchGet for every tab
+    assert S.disbursement_tab in book.tables
