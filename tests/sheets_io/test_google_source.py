@@ -156,3 +156,17 @@ def test_plans_and_disbursement_in_one_batch_get(sheets_emulator, sheets_gc):
     assert dbook.records
     assert sheets_emulator.count(api="sheets") == 2  # metadata + ONE batchGet for every tab
     assert S.disbursement_tab in book.tables
+
+
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
+
+
+@hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ids=st.lists(st.text(alphabet="0123456789", min_size=1, max_size=8).map(lambda s: "0" + s),
+                    min_size=1, max_size=5, unique=True))
+def test_ids_with_leading_zeros_survive_google(sheets_emulator, sheets_gc, ids):
+    sheets_emulator.seed_spreadsheet(SID, {S.plans_tab: [["รหัสโครงการ"], *[[i] for i in ids]]})
+    tabs = GoogleSheetSource(SID, clients=sheets_gc).read_tabs([S.plans_tab])
+    from sheets_io.cells import parse_id
+
+    assert [parse_id(r.get("project_id")) for r in tabs[S.plans_tab].records(S.headers)] == ids
