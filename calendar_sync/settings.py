@@ -116,8 +116,9 @@ class SyncSettings:
         s = cls(**kw)
         if not s.namespace or not s.namespace.replace("-", "").replace("_", "").isalnum():
             raise bad("namespace", "use letters, digits, '-' or '_'")
-        if s.requests_per_minute <= 0 or s.requests_per_minute > 600:
-            raise bad("requests_per_minute", "must be between 1 and 600 (Google allows 600/min/user)")
+        if s.requests_per_minute <= 0:
+            raise bad("requests_per_minute", "must be at least 1 (Google allows 600/min/user; "
+                      "the default 500 stays below)")
         if not 1 <= s.batch_size <= 50:
             raise bad("batch_size", "must be between 1 and 50")
         if not 0.0 <= s.max_delete_share <= 1.0:

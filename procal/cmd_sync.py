@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import sys
-import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Optional
@@ -18,29 +17,35 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from schedule_engine.errors import ConfigError, ProcalError
+from schedule_engine.errors import ProcalError
 
 ACTION_TH = {"create": "สร้าง", "update": "แก้ไข", "delete": "ลบ", "unchanged": "คงเดิม",
              "held": "คงไว้ (อ่านแถวไม่ได้)"}
 
 
-def load_sync_settings(config: Path | None, out: Path | None):
-    """``[sync]`` from ``procal.toml`` (given, or in the current directory), with ``--out``."""
-    import dataclasses
+def load_settings(config: Path | None, out: Path | None):
+    """The whole ``procal.toml`` (given, or ./procal.toml when present), with ``--out`` applied."""
+    from procal.settings import load_settings as _load, with_overrides
 
-    from calendar_sync.settings import SyncSettings
+    return with_overrides(_load(config), out_dir=out)
 
-    path = config or (Path("procal.toml") if Path("procal.toml").exists() else None)
-    data: dict = {}
-    if path is not None:
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("sync", {})
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"cannot read: {exc}", file=str(path)) from None
-    settings = SyncSettings.from_mapping(data, str(path) if path else None)
-    if out is not None:
-        settings = dataclasses.replace(settings, out_dir=out)
-    return settings
+
+def google_clients_for(settings, source: str, backend: str):
+    """GoogleClients when the source is a Google Sheet or the backend is (or may be) Google."""
+    from sheets_io.tables import spreadsheet_id_from
+
+    needs = backend == "google" or spreadsheet_id_from(source) is not None
+    if not needs:
+        if backend == "ics":
+            return None
+        from google_access import credentials as gcred
+
+        if not gcred.has_credentials(settings.google):
+            return None
+    from google_access.clients import GoogleClients
+    from google_access.credentials import load_credentials
+
+    return GoogleClients(load_credentials(settings.google), settings.google)
 
 
 def print_plan(plan, console: Console, *, limit: int = 50) -> None:
@@ -62,6 +67,14 @@ def print_plan(plan, console: Console, *, limit: int = 50) -> None:
         console.print(f"[bold red]blocked:[/] {plan.blocked}")
 
 
+def _bangkok_today() -> date:
+    from datetime import datetime
+
+    from calendar_sync.model import BANGKOK
+
+    return datetime.now(BANGKOK).date()
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def sync(
@@ -72,8 +85,8 @@ def register(app: typer.Typer) -> None:
             help="Allow deleting more than the configured share of procal's events."),
         out: Optional[Path] = typer.Option(None, "--out", help="Folder for .ics feeds + ledger."),
         today: Optional[str] = typer.Option(None, "--today", help="Date for statuses (default: today)."),
-        config: Optional[Path] = typer.Option(None, "--config", help="procal.toml with a [sync] table."),
-        backend: str = typer.Option("auto", "--backend", help="auto | ics | google"),
+        config: Optional[Path] = typer.Option(None, "--config", help="procal.toml (default: ./procal.toml if present)."),
+        backend: Optional[str] = typer.Option(None, "--backend", help="auto | ics | google (default: [run] backend)"),
     ) -> None:
         """Put every project's key milestones on the calendars (Google, or .ics feeds without an account)."""
         from calendar_sync.ledger import Ledger
@@ -85,15 +98,19 @@ def register(app: typer.Typer) -> None:
 
         console = Console()
         err = Console(stderr=True)
+        full = load_settings(config, out)
+        settings = full.sync
+        backend = backend or full.run.backend
         if backend not in ("auto", "ics", "google"):
             raise typer.BadParameter("use auto, ics or google", param_hint="--backend")
-        settings = load_sync_settings(config, out)
-        day = parse_date(today) if today else date.today()
+        day = parse_date(today) if today else _bangkok_today()
         cal = default_calendar()
-        book = read_plans(source, today=day, calendar=cal)
+        clients = google_clients_for(full, source, backend)
+        book = read_plans(source, settings=full.sheets, today=day, calendar=cal, clients=clients)
         for problem in getattr(book, "problems", []):
             err.print(f"[yellow]row error:[/] {problem}", highlight=False)
-        be = open_backend(settings, backend=backend, out_dir=out)
+        be = open_backend(settings, backend=backend, google_settings=full.google,
+                          credentials=clients.credentials if clients is not None else None)
         with Ledger(settings.ledger_file) as ledger:
             plan = plan_milestones(book, settings, be, ledger, today=day, calendar=cal,
                                    allow_mass_delete=allow_mass_delete)

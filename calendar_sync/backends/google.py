@@ -94,9 +94,12 @@ class GoogleBackend:
         self.service = clients.calendar
         self.calendar_ids = dict(calendar_ids if calendar_ids is not None
                                  else self.settings.google_calendars)
-        if pacer is None:  # share the per-user bucket with every other Calendar call
-            pacer = getattr(clients, "calendar_pacer", None) or Pacer(
-                self.settings.requests_per_minute)
+        if pacer is None:  # the lower of [sync] and [google] requests_per_minute wins
+            shared = getattr(clients, "calendar_pacer", None)  # shared with other Calendar calls
+            rpm = self.settings.requests_per_minute
+            shared_rpm = getattr(shared, "requests_per_minute", None)
+            pacer = shared if shared is not None and shared_rpm and shared_rpm <= rpm \
+                else Pacer(rpm)
         self.pacer = pacer
         self.policy = policy or getattr(clients, "policy", None) or RetryPolicy()
         self.sleep = sleep

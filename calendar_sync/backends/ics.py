@@ -33,7 +33,7 @@ PRODID = "-//procal//procal calendar sync//TH"
 
 def calendar_filename(calendar: str) -> str:
     """A safe file name for a calendar key (letters incl. Thai, digits, '.', '-', '_')."""
-    name = re.sub(r"[^\w.-]", "_", calendar).strip("._") or "calendar"
+    name = re.sub(r"[^\w\u0e00-\u0e7f.-]", "_", calendar).strip("._") or "calendar"
     return f"{name}.ics"
 
 
