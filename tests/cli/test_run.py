@@ -141,3 +141,19 @@ def test_report_command_writes_xlsx_and_pngs(in_tmp):
     assert res.exit_code == EXIT_ROW_ERRORS, res.output  # the two bad disbursement rows
     assert (in_tmp / "rep" / "disbursement-2570-10.xlsx").is_file()
     assert len(list((in_tmp / "rep" / "charts").glob("*.png"))) == 4
+
+
+def test_plans_without_a_disbursement_tab_still_sync_milestones(in_tmp):
+    wb = openpyxl.load_workbook(ROOT / "examples" / "plans.xlsx")
+    for name in ("เบิกจ่าย", "ผลการดำเนินงาน"):
+        wb.remove(wb[name])
+    plans = wb["แผนจัดซื้อจัดจ้าง"]
+    plans.delete_rows(8, plans.max_row)  # keep a few clean rows
+    wb.save(in_tmp / "plans-only.xlsx")
+    res = runner.invoke(app, ["run", "plans-only.xlsx", "--today", "2026-11-25"])
+    assert res.exit_code == EXIT_OK, res.output
+    assert "no disbursement tab" in res.output
+    assert (in_tmp / "procal-out" / "province.ics").is_file()
+    assert not (in_tmp / "procal-out" / "reports").exists()
+    rep = runner.invoke(app, ["report", "plans-only.xlsx", "--today", "2026-11-25"])
+    assert rep.exit_code == EXIT_FAILED and "เบิกจ่าย" in rep.output
