@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
@@ -283,31 +284,35 @@ def _apply(plan, be, ledger, console, progress, what, apply_sync):
         return apply_sync(plan, be, ledger, progress=lambda n: bar.advance(task, n))
 
 
+def _add(table: Table, what: str, value: str) -> None:
+    table.add_row(escape(what), escape(value))
+
+
 def print_summary(result: RunResult, settings, console: Console, err: Console) -> None:
     from calendar_sync.reminders import baht, pct
 
     for note in result.notes:
-        err.print(f"[cyan]note:[/] {note}", highlight=False)
+        err.print(f"[cyan]note:[/] {escape(note)}", highlight=False)
     for p in result.plan_problems:
-        err.print(f"[yellow]row error:[/] {p}", highlight=False)
+        err.print(f"[yellow]row error:[/] {escape(str(p))}", highlight=False)
     for p in result.disbursement_problems:
-        err.print(f"[yellow]row error:[/] {p}", highlight=False)
+        err.print(f"[yellow]row error:[/] {escape(str(p))}", highlight=False)
     t = Table(title="procal run" + (" (dry run: nothing written)" if result.dry_run else ""),
               show_header=False)
     t.add_column("what")
     t.add_column("result")
-    t.add_row("source", result.source)
-    t.add_row("plans", f"{result.plan_rows} projects read, {len(result.plan_problems)} row error(s)")
+    _add(t, "source", result.source)
+    _add(t, "plans", f"{result.plan_rows} projects read, {len(result.plan_problems)} row error(s)")
     for label, plan, rep in (("milestones", result.milestone_plan, result.milestone_report),
                              ("reminders", result.reminder_plan, result.reminder_report)):
         if plan is None:
             continue
         if rep is not None:
-            t.add_row(label, f"{result.backend}: {rep.summary_line()}")
+            _add(t, label, f"{result.backend}: {rep.summary_line()}")
         else:
             c = plan.counts()
-            t.add_row(label, f"{result.backend} (plan): " + ", ".join(f"{k} {v}" for k, v in c.items()))
-    t.add_row("disbursement", f"{result.disbursement_rows} rows, "
+            _add(t, label, f"{result.backend} (plan): " + ", ".join(f"{k} {v}" for k, v in c.items()))
+    _add(t, "disbursement", f"{result.disbursement_rows} rows, "
                               f"{len(result.disbursement_problems)} row error(s)")
     recon = result.reconciliation
     if recon is not None:
@@ -315,24 +320,24 @@ def print_summary(result: RunResult, settings, console: Console, err: Console) -
 
         p = recon.province
         behind = [a for a in recon.agencies if a.total.behind]
-        t.add_row("province", f"as of {format_thai_date(recon.as_of)} (FY{recon.fiscal_year}): "
+        _add(t, "province", f"as of {format_thai_date(recon.as_of)} (FY{recon.fiscal_year}): "
                               f"disbursed {pct(p.disbursement_pct)} % of {baht(p.allocated)} baht, "
                               f"target {pct(p.disbursement_target_pct)} % ({recon.mode})"
                               + (" — ILLUSTRATIVE targets" if recon.illustrative_targets else ""))
-        t.add_row("agencies", f"{len(recon.agencies)} agencies, {len(behind)} behind target, "
+        _add(t, "agencies", f"{len(recon.agencies)} agencies, {len(behind)} behind target, "
                               f"{len(recon.late_milestones)} late milestone(s)")
         for s in recon.by_budget_source:
             f = s.figures
-            t.add_row(f"  {s.budget_source}", f"{pct(f.disbursement_pct)} % "
+            _add(t, f"  {s.budget_source}", f"{pct(f.disbursement_pct)} % "
                       f"(target {pct(f.disbursement_target_pct)} %), allocated {baht(f.allocated)}")
     if result.write_report is not None:
         w = result.write_report
-        t.add_row("write-back", ", ".join(f"{k}: {v} rows" for k, v in w.tabs.items())
+        _add(t, "write-back", ", ".join(f"{k}: {v} rows" for k, v in w.tabs.items())
                   if w.written else "off ([sheets] write_back = false)")
     if result.report_files:
-        t.add_row("reports", str(Path(result.report_files[0]).parent.resolve()))
+        _add(t, "reports", str(Path(result.report_files[0]).parent.resolve()))
     if result.backend == "ics" and not result.dry_run:
-        t.add_row("ics feeds", str(Path(settings.sync.out_dir).resolve()))
+        _add(t, "ics feeds", str(Path(settings.sync.out_dir).resolve()))
     console.print(t)
 
 
@@ -366,7 +371,7 @@ def register(app: typer.Typer) -> None:
             result = run_job(settings, source=source, today=day, dry_run=dry_run,
                              allow_mass_delete=allow_mass_delete, backend=backend, console=err)
         except ProcalError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(EXIT_FAILED)
         print_summary(result, settings, console, err)
         raise typer.Exit(result.exit_code)
@@ -388,10 +393,10 @@ def register(app: typer.Typer) -> None:
         try:
             files, problems = report_job(load_settings(config), source=source, today=today, out=out)
         except ProcalError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(EXIT_FAILED)
         for p in problems:
-            err.print(f"[yellow]row error:[/] {p}", highlight=False)
+            err.print(f"[yellow]row error:[/] {escape(str(p))}", highlight=False)
         for f in files:
             console.print(str(f))
         raise typer.Exit(EXIT_ROW_ERRORS if problems else EXIT_OK)
@@ -406,12 +411,12 @@ def register(app: typer.Typer) -> None:
         from procal.settings import TEMPLATE
 
         if path.exists() and not force:
-            Console(stderr=True).print(f"[bold red]error:[/] {path} exists; use --force to "
-                                       "overwrite it", highlight=False)
+            Console(stderr=True).print(f"[bold red]error:[/] {escape(str(path))} exists; use "
+                                       "--force to overwrite it", highlight=False)
             raise typer.Exit(EXIT_FAILED)
         path.write_text(TEMPLATE, encoding="utf-8")
-        Console().print(f"wrote {path} — edit [run] source and [sync.google_calendars], then "
-                        f"`procal run --dry-run`")
+        Console().print(escape(f"wrote {path} — edit [run] source and [sync.google_calendars], "
+                               f"then `procal run --dry-run`"), highlight=False)
 
 
 def report_job(settings, *, source: str | None = None, today: str | date | None = None,

@@ -100,6 +100,7 @@ def test_installed_without_checkout_says_to_pass_a_source(in_tmp, monkeypatch):
     res = runner.invoke(app, ["run"])
     assert res.exit_code == EXIT_FAILED
     assert "pass a source" in res.output.lower() and "examples/plans.xlsx" in res.output
+    assert "[run] source" in " ".join(res.output.split())
 
 
 def test_init_writes_a_valid_commented_config(in_tmp):
