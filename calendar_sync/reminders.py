@@ -130,10 +130,7 @@ def agency_description(recon: Reconciliation, a: AgencyResult, resolved: bool = 
                      + (f" ขาดอีก {baht(f.disbursement_gap_baht)} บาท"
                         if f.disbursement_gap_baht > 0 else ""))
     if a.late_milestones:
-        lines += ["", f"ขั้นตอนการจัดซื้อจัดจ้างที่ล่าช้า ({len(a.late_milestones)} รายการ):"]
-        for m in a.late_milestones:
-            lines.append(f"  - {m.project_id} {m.project_name}: {m.step_name_th} "
-                         f"กำหนด {format_thai_date(m.planned)} ล่าช้า {m.slip_working_days} วันทำการ")
+        lines += ["", *_late_lines(a.late_milestones)]
     lines.append("")
     if resolved:
         lines.append("สถานะ: หน่วยงานดำเนินการได้ตามเป้าหมายแล้ว (แก้ไขแล้ว)")
@@ -142,6 +139,24 @@ def agency_description(recon: Reconciliation, a: AgencyResult, resolved: bool = 
                      "ต่อผู้บริหารจังหวัด")
     lines.append("— สร้างโดย procal (ข้อมูลจาก GFMIS)")
     return "\n".join(lines)
+
+
+def _late_lines(late) -> list[str]:
+    lines = [f"ขั้นตอนการจัดซื้อจัดจ้างที่ล่าช้า ({len(late)} รายการ):"]
+    for m in late:
+        lines.append(f"  - {m.project_id} {m.project_name}: {m.step_name_th} "
+                     f"กำหนด {format_thai_date(m.planned)} ล่าช้า {m.slip_working_days} วันทำการ")
+    return lines
+
+
+def late_only_description(recon: Reconciliation, agency: str, late) -> str:
+    """For an agency with late steps but no row in the disbursement tab."""
+    return "\n".join([
+        f"หน่วยงาน: {agency}", *_header(recon),
+        "ไม่พบข้อมูลการเบิกจ่ายของหน่วยงานนี้ในแท็บเบิกจ่าย (ตรวจสอบชื่อหน่วยงานให้ตรงกับแผน)", "",
+        *_late_lines(late), "",
+        "ขอให้หน่วยงานชี้แจงสาเหตุที่ล่าช้า และเสนอแผนเร่งรัดการดำเนินงาน/แผนแก้ไข ต่อผู้บริหารจังหวัด",
+        "— สร้างโดย procal"])
 
 
 def agency_title(a: AgencyResult, resolved: bool = False) -> str:
@@ -177,6 +192,9 @@ def summary_description(recon: Reconciliation) -> str:
         late = f" ล่าช้า {len(a.late_milestones)} ขั้นตอน" if a.late_milestones else ""
         lines.append(f"  {a.rank}. {mark} {a.agency}: {pct(f.disbursement_pct)}% "
                      f"(เป้าหมาย {pct(f.disbursement_target_pct)}%) {f.severity.label_th}{late}")
+    if recon.unmatched_late:
+        lines += ["", "หน่วยงานที่มีขั้นตอนล่าช้าแต่ไม่มีข้อมูลการเบิกจ่าย:"]
+        lines += [f"  - {a}: ล่าช้า {len(ms)} ขั้นตอน" for a, ms in recon.unmatched_late.items()]
     lines.append("— สร้างโดย procal (ข้อมูลจาก GFMIS)")
     return "\n".join(lines)
 
@@ -207,6 +225,30 @@ def reminder_events(recon: Reconciliation, *, today: date, calendar: WorkingCale
             start=start, end=end, color=("done" if not active else _colour(a)),
             reminders=popups if active else (),
             extra={"procal_period": period, "procal_status": "open" if active else "resolved"}))
+    if options.late_milestones:
+        for agency, late in recon.unmatched_late.items():
+            key = reminder_key(period, agency)
+            out.append(DesiredEvent(
+                key=key, kind="reminder", calendar=options.calendar,
+                summary=f"⚠️ ติดตามขั้นตอนจัดซื้อจัดจ้างที่ล่าช้า: {agency} ล่าช้า {len(late)} ขั้นตอน",
+                description=late_only_description(recon, agency, late),
+                start=start, end=end, color="late", reminders=popups,
+                extra={"procal_period": period, "procal_status": "open"}))
+    if options.resolved == "mark":  # earlier reminders of agencies no longer listed at all
+        listed = {a.agency for a in recon.agencies} | set(recon.unmatched_late)
+        prefix = f"reminder/{period}/"
+        for key in sorted(k for k in earlier if k.startswith(prefix)):
+            agency = key[len(prefix):]
+            if agency in listed:
+                continue
+            out.append(DesiredEvent(
+                key=key, kind="reminder", calendar=options.calendar,
+                summary=f"✅ แก้ไขแล้ว: {agency}",
+                description="\n".join([f"หน่วยงาน: {agency}", *_header(recon),
+                                       "สถานะ: ไม่มีรายการที่ต้องติดตามแล้ว (แก้ไขแล้ว)",
+                                       "— สร้างโดย procal"]),
+                start=start, end=end, color="done",
+                extra={"procal_period": period, "procal_status": "resolved"}))
     if options.summary:
         s_start, s_end = _slot(today, calendar, options.at, options.duration_minutes,
                                offset=-options.duration_minutes)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable, Iterable, Literal, Mapping, Sequence
@@ -223,6 +223,8 @@ class Reconciliation:
     late_milestones: tuple[LateMilestone, ...]
     targets_source: str = ""
     illustrative_targets: bool = False
+    # late milestones of agencies that have no row in the disbursement data (still worth a reminder)
+    unmatched_late: Mapping[str, tuple[LateMilestone, ...]] = field(default_factory=dict)
 
     def agency(self, name: str) -> AgencyResult:
         for a in self.agencies:
@@ -389,6 +391,8 @@ def reconcile(
         fiscal_year=fy, as_of=as_of, mode=mode, agencies=tuple(agencies),
         by_budget_source=sources, by_budget_type=types,
         province=province.figures(thresholds, override), late_milestones=tuple(late),
+        unmatched_late={a: tuple(ms) for a, ms in sorted(late_by_agency.items())
+                        if a not in by_agency},
         targets_source=table.source, illustrative_targets=table.illustrative)
 
 

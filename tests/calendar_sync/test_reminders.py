@@ -102,3 +102,33 @@ def test_earlier_periods_are_kept():
     assert report.deleted == 0 and report.created == 2
     live = [b for b in backend.calendars["executives"].values() if b.get("status") != "cancelled"]
     assert len(live) == 4
+
+
+def test_agency_with_late_steps_but_no_disbursement_row_still_gets_a_reminder():
+    late = [LateMilestone("สนง.ค", "P-7", "จัดซื้อครุภัณฑ์", "contract_signing", "ลงนามสัญญา",
+                          date(2022, 3, 1), 20)]
+    recon = _recon(late=late)
+    assert "สนง.ค" in recon.unmatched_late
+    evs = reminder_events(recon, today=date(2022, 4, 8), calendar=CAL)
+    ev = next(e for e in evs if e.key == reminder_key("2565-03", "สนง.ค"))
+    assert "ล่าช้า 1 ขั้นตอน" in ev.summary and "ล่าช้า 20 วันทำการ" in ev.description
+    assert "ไม่พบข้อมูลการเบิกจ่าย" in ev.description
+    summary = next(e for e in evs if e.kind == "summary")
+    assert "สนง.ค: ล่าช้า 1 ขั้นตอน" in summary.description
+
+
+def test_late_only_agency_resolves_when_its_steps_are_done():
+    backend, ledger = MemoryBackend(), Ledger(":memory:")
+    late = [LateMilestone("สนง.ค", "P-7", "จัดซื้อครุภัณฑ์", "contract_signing", "ลงนามสัญญา",
+                          date(2022, 3, 1), 20)]
+
+    def run(recon):
+        prev = existing_reminder_keys(backend, ledger, namespace="procal", calendar="executives")
+        evs = reminder_events(recon, today=date(2022, 4, 8), calendar=CAL, previously_reminded=prev)
+        return sync_reminders(evs, backend, ledger, namespace="procal", period="2565-03")[1]
+
+    assert run(_recon(late=late)).created == 3
+    rep = run(_recon())
+    assert rep.created == 0 and rep.deleted == 0 and rep.updated >= 1
+    eid = event_id("procal", reminder_key("2565-03", "สนง.ค"))
+    assert "แก้ไขแล้ว" in str(backend.calendars["executives"][eid])
