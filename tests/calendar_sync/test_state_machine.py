@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from calendar_sync.backends import IcsBackend, MemoryBackend
 from calendar_sync.ledger import Ledger
 from calendar_sync.model import DesiredEvent, Reminder, desired_visible, event_id
 from calendar_sync.sync import sync_events
+
+from .conftest import IcsHarness, MemoryHarness
 
 NS = "procal"
 PROJECTS = [f"P{i}" for i in range(6)]
@@ -37,8 +38,19 @@ class SyncMachine(RuleBasedStateMachine):
     @initialize()
     def setup(self):
         self.tmp = Path(tempfile.mkdtemp(prefix="procal-sm-"))
-        self.backend = (MemoryBackend() if self.backend_kind == "memory"
-                        else IcsBackend(self.tmp / "feeds"))
+        self.emu = None
+        if self.backend_kind == "memory":
+            self.h = MemoryHarness(self.tmp)
+        elif self.backend_kind == "ics":
+            self.h = IcsHarness(self.tmp)
+        else:
+            from tests.emulator import GoogleEmulator
+
+            from .google_harness import GoogleHarness
+
+            self.emu = GoogleEmulator(latency=0.0, seed=1).start()
+            self.h = GoogleHarness(self.emu)
+        self.backend = self.h.backend
         self.ledger = Ledger(self.tmp / "state.sqlite")
         self.plan: dict[tuple[str, str], dict] = {}
         self.held: set[str] = set()
@@ -49,6 +61,8 @@ class SyncMachine(RuleBasedStateMachine):
     def teardown(self):
         if hasattr(self, "ledger"):
             self.ledger.close()
+        if getattr(self, "emu", None) is not None:
+            self.emu.stop()
 
     # --- plan edits --------------------------------------------------------------------------------
     @rule(p=st.sampled_from(PROJECTS), s=st.sampled_from(STEPS), cal=st.sampled_from(CALS[:2]),
@@ -76,7 +90,7 @@ class SyncMachine(RuleBasedStateMachine):
     def add_foreign(self, cal, n):
         eid = f"foreign{n:04d}"
         if eid not in self.foreign[cal]:
-            self.backend.add_foreign(cal, eid, f"ของคนอื่น {n}")
+            self.h.add_foreign(cal, eid, f"ของคนอื่น {n}")
             self.foreign[cal][eid] = f"ของคนอื่น {n}"
 
     @precondition(lambda self: self.synced_once)
@@ -85,7 +99,7 @@ class SyncMachine(RuleBasedStateMachine):
         live = [(c, eid) for c in CALS for eid in self._tagged(c)]
         if live:
             c, eid = data.draw(st.sampled_from(sorted(live)))
-            self.backend.hand_edit(c, eid, "แก้ด้วยมือ")
+            self.h.hand_edit(c, eid, "แก้ด้วยมือ")
 
     @precondition(lambda self: self.synced_once)
     @rule(data=st.data())
@@ -93,19 +107,30 @@ class SyncMachine(RuleBasedStateMachine):
         live = [(c, eid) for c in CALS for eid in self._tagged(c)]
         if live:
             c, eid = data.draw(st.sampled_from(sorted(live)))
-            self.backend.hand_delete(c, eid)
+            self.h.hand_delete(c, eid)
 
     # --- syncs -------------------------------------------------------------------------------------
     def _desired(self):
         return [_event(p, s, v) for (p, s), v in sorted(self.plan.items())]
 
-    @precondition(lambda self: self.backend_kind == "memory")
-    @rule(fault_at=st.integers(0, 5))
-    def sync_with_fault(self, fault_at):
-        self.backend.faults = [self.backend._ops_seen + fault_at]
+    @precondition(lambda self: self.backend_kind != "ics")
+    @rule(fault_at=st.integers(0, 5),
+          fault=st.sampled_from([503, 429, "rateLimitExceeded", 400, "forbidden"]),
+          method=st.sampled_from(["POST", "PATCH", "DELETE"]))
+    def sync_with_fault(self, fault_at, fault, method):
+        """A write fails (memory: for good; Google: transient faults are retried, 400/403
+        forbidden fail that one call): the run reports it, touches nothing else, and a later
+        sync repairs it."""
+        if self.backend_kind == "memory":
+            self.backend.faults = [self.backend._ops_seen + fault_at]
+        else:
+            self.emu.faults.add(fault, api="calendar", method=method, times=1, after=fault_at)
         sync_events(self._desired(), self.backend, self.ledger, namespace=NS, kinds={"milestone"},
                     held_project_ids=self.held, allow_mass_delete=True, calendars=CALS)
-        self.backend.faults = []
+        if self.backend_kind == "memory":
+            self.backend.faults = []
+        else:
+            self.emu.faults.clear()
         self._check_foreign()
 
     @rule()
@@ -151,23 +176,17 @@ class SyncMachine(RuleBasedStateMachine):
 
     def _check_foreign(self):
         for cal, expected in self.foreign.items():
-            if self.backend_kind == "memory":
-                got = {eid: b["summary"] for eid, b in self.backend.calendars.get(cal, {}).items()
-                       if "procal" not in b.get("private", {})}
-            else:
-                import icalendar
-
-                p = self.backend.path_for(cal)
-                got = {}
-                if p.exists():
-                    for e in icalendar.Calendar.from_ical(p.read_bytes()).walk("VEVENT"):
-                        if "X-PROCAL-NS" not in e:
-                            got[str(e["UID"]).removesuffix("@elsewhere")] = str(e["SUMMARY"])
+            got = {eid.removesuffix("@elsewhere"): summary
+                   for eid, summary in self.h.foreign(cal).items()}
             assert got == expected
 
 
 class IcsSyncMachine(SyncMachine):
     backend_kind = "ics"
+
+
+class GoogleSyncMachine(SyncMachine):
+    backend_kind = "google"
 
 
 TestMemorySync = SyncMachine.TestCase
@@ -176,3 +195,6 @@ TestMemorySync.settings = settings(max_examples=60, stateful_step_count=30, dead
 TestIcsSync = IcsSyncMachine.TestCase
 TestIcsSync.settings = settings(max_examples=10, stateful_step_count=20, deadline=None,
                                 suppress_health_check=[HealthCheck.too_slow])
+TestGoogleSync = GoogleSyncMachine.TestCase
+TestGoogleSync.settings = settings(max_examples=8, stateful_step_count=20, deadline=None,
+                                   suppress_health_check=[HealthCheck.too_slow])
