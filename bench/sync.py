@@ -126,9 +126,9 @@ def main() -> None:
             body = {k: v for k, v in body.items() if v is not None}
             body["id"] = event_id(settings.namespace, e.key)
             svc.events().insert(calendarId=naive_ids[e.calendar], body=body).execute()
-        wall = time.perf_counter() - t
+        naive_sample_wall = time.perf_counter() - t
         assert len(emu.requests) == len(sample)
-        naive_wall = wall * n / len(sample)
+        naive_wall = naive_sample_wall * n / len(sample)
 
     print()
     print(f"{'run':<28}{'HTTP requests':>14}{'wall s':>10}{'events/s':>11}{'writes':>8}{'errors':>8}")
@@ -136,7 +136,7 @@ def main() -> None:
         rate = (writes or n) / wall if wall else float("inf")
         print(f"{label:<28}{http:>14}{wall:>10.2f}{rate:>11.0f}{writes:>8}{errors:>8}")
     print(f"{'naive first sync (extrap.)':<28}{n:>14}{naive_wall:>10.2f}{n / naive_wall:>11.0f}"
-          f"{n:>8}{0:>8}   (measured on {len(sample)} events: {wall:.2f}s)")
+          f"{n:>8}{0:>8}   (measured on {len(sample)} events: {naive_sample_wall:.2f}s)")
     first_http = rows[0][1]
     print()
     print(f"first sync: {n / first_http:.1f}x fewer HTTP requests than naive "
