@@ -64,6 +64,9 @@ def plan_milestones(book: Any, settings: SyncSettings, backend: CalendarBackend,
     extra_cals = [settings.province_calendar, *settings.agency_calendars.values()]
     if settings.executives_calendar:
         extra_cals.append(settings.executives_calendar)
+    known_ids = getattr(backend, "calendar_ids", None)
+    if known_ids is not None:  # Google: only look at calendars that are mapped to an id
+        extra_cals = [c for c in extra_cals if c in known_ids or "@" in c or c == "primary"]
     return plan_sync(events, backend, ledger, namespace=settings.namespace, kinds={KIND},
                      held_project_ids=held, suppress_deletes=not safe,
                      max_delete_share=settings.max_delete_share,
