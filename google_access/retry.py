@@ -66,7 +66,7 @@ class Pacer:
                 self._tokens = min(self.capacity, self._tokens + (now - self._last) * self.rate)
                 self._last = now
                 need = min(float(n), self.capacity)
-                if self._tokens >= need:
+                if self._tokens >= need - 1e-9:  # tolerance: float refills must not spin
                     self._tokens -= n  # may go negative for n > capacity: later callers wait
                     return waited
                 wait = (need - self._tokens) / self.rate

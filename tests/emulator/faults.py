@@ -95,19 +95,21 @@ class Faults:
             self.rules.clear()
 
     def pick(self, api: str, op: str, method: str, path: str, inner: bool) -> FaultRule | None:
-        """The first live rule that fires for this request (counts the match), or None."""
+        """The first live rule that fires for this request, or None. Every matching rule counts
+        the request (so ``after``/``fail_nth`` count all matching requests, whichever rule fired)."""
+        chosen = None
         with self._lock:
             for rule in self.rules:
                 if rule.exhausted or not rule.matches(api, op, method, path, inner):
                     continue
                 rule.matched += 1
-                if rule.matched <= rule.after:
+                if chosen is not None or rule.matched <= rule.after:
                     continue
                 if rule.probability < 1.0 and self._rng.random() >= rule.probability:
                     continue
                 rule.fired += 1
-                return rule
-        return None
+                chosen = rule
+        return chosen
 
 
 class Quota:
