@@ -287,6 +287,16 @@ def read_plans(source: "TableSource | str", *, settings: SheetsSettings | None =
         if not is_blank(rec.get("project_id")):
             rows_by_id.setdefault(clean_text(rec.get("project_id")), []).append(rec.row)
 
+    numeric_ids = [r.row for r in records if isinstance(r.get("project_id"), (int, float))
+                   and not isinstance(r.get("project_id"), bool)]
+    if numeric_ids:
+        first = records[0]
+        book.warnings.append(InputError(
+            f"{len(numeric_ids)} project id(s) are stored as numbers (rows "
+            f"{', '.join(map(str, numeric_ids[:5]))}{', …' if len(numeric_ids) > 5 else ''}); "
+            f"an id like 0012 would already have lost its zeros", value=None,
+            hint="format the id column as plain text (Format → Number → Plain text)").at(
+                src.location(first.tab, None, first.column("project_id"))))
     for rec in records:
         if _is_total_row(rec):
             book.skipped_rows.append(rec.row)

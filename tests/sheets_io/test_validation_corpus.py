@@ -223,3 +223,12 @@ def test_tab_names_with_stray_spaces_and_also_read(tmp_path):
     assert book.plans[0].source_ref.sheet == S.plans_tab + " "
     assert set(book.tables) == {S.plans_tab, "เบิกจ่าย"}
     assert book.tables["เบิกจ่าย"].grid == [["หน่วยงาน"], ["x"]]
+
+
+def test_numeric_ids_are_read_as_text_with_one_warning(tmp_path):
+    path = _write(tmp_path, {S.plans_tab: [H, _row({**GOOD, "รหัสโครงการ": 12}),
+                                           _row({**GOOD, "รหัสโครงการ": 13.0})]})
+    book = read_plans(path, today=TODAY)
+    assert [p.project_id for p in book.plans] == ["12", "13"] and not book.problems
+    (w,) = book.warnings
+    assert "stored as numbers (rows 2, 3)" in w.reason and w.location.column == "รหัสโครงการ"
