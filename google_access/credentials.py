@@ -188,7 +188,7 @@ def load_credentials(settings: GoogleSettings, *, write: bool = True,
 
 
 def login(client_secrets: str, token_file: str, *, write: bool = True, open_browser: bool = True,
-          port: int = 0, timeout_seconds: int | None = 300):
+          port: int = 0, timeout_seconds: int | None = 300, browser: str | None = None):
     """``procal auth login``: the installed-app OAuth flow (browser + loopback redirect),
     then the token is saved to ``token_file`` with mode 0600."""
     from google_auth_oauthlib.flow import InstalledAppFlow
@@ -204,8 +204,28 @@ def login(client_secrets: str, token_file: str, *, write: bool = True, open_brow
     except ValueError as exc:
         raise AuthError(f"{client_secrets} is not an OAuth client file ({exc})",
                         hint="download the 'Desktop app' OAuth client JSON from Google Cloud Console") from None
-    creds = flow.run_local_server(host="localhost", port=port, open_browser=open_browser,
-                                  timeout_seconds=timeout_seconds)
+    from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+
+    root = api_root()
+    insecure_ok = bool(root and root.startswith(("http://127.0.0.1", "http://localhost")))
+    previous = os.environ.get("OAUTHLIB_INSECURE_TRANSPORT")
+    if insecure_ok:  # oauthlib insists on https; the loopback emulator speaks http
+        os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
+    try:
+        creds = flow.run_local_server(host="localhost", port=port, open_browser=open_browser,
+                                      timeout_seconds=timeout_seconds, browser=browser)
+    except (RefreshError, ValueError, OAuth2Error) as exc:  # denied consent, bad code, ...
+        text = str(exc).split(":")[0] if str(exc) else type(exc).__name__
+        raise AuthError(f"the Google login did not complete ({text})",
+                        hint="run `procal auth login` again and allow access") from None
+    except AttributeError:  # the local server timed out without a redirect
+        creds = None
+    finally:
+        if insecure_ok:
+            if previous is None:
+                os.environ.pop("OAUTHLIB_INSECURE_TRANSPORT", None)
+            else:
+                os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = previous
     if creds is None:
         raise AuthError("the Google login was not completed in time")
     save_token(creds, token_file)

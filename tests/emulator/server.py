@@ -47,7 +47,7 @@ SHEETS_READ = SHEETS_WRITE | {S + "spreadsheets.readonly", S + "drive.readonly"}
 def operation_of(api: str, method: str, path: str) -> str:
     """``events.insert``, ``values.get``, ``batch``, ``token``... for a decoded path."""
     if api == "oauth":
-        return "token"
+        return "authorize" if path == "/o/oauth2/auth" else "token"
     if api == "batch":
         return "batch"
     if api == "calendar":
@@ -109,7 +109,7 @@ class _Req:
         self.headers = headers
         self.body = body
         self.inner = inner
-        if path == "/token":
+        if path in ("/token", "/o/oauth2/auth"):
             self.api = "oauth"
         elif path in BATCH_PATHS:
             self.api = "batch"
@@ -189,6 +189,8 @@ class GoogleEmulator:
         self.revoked_refresh_tokens: set[str] = set()
         self._expired_tokens: set[str] = set()
         self._seen_tokens: set[str] = set()
+        self._auth_codes: dict[str, str] = {}
+        self.deny_logins = False               # the user clicks "Cancel" on the consent screen
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         if primary_calendar:
@@ -380,6 +382,24 @@ class GoogleEmulator:
             raise ApiError(403, "insufficientPermissions", "Request had insufficient authentication scopes.",
                            status="PERMISSION_DENIED")
 
+    def _authorize(self, req: _Req) -> _Resp:
+        """The consent screen of an installed-app login, already "approved": redirect back to the
+        app's loopback ``redirect_uri`` with a one-time code (``deny_logins`` -> access_denied)."""
+        redirect = req.one("redirect_uri", "")
+        if not redirect.startswith(("http://localhost", "http://127.0.0.1")):
+            return _json_resp(400, {"error": "invalid_request", "error_description": "redirect_uri"})
+        from urllib.parse import urlencode
+
+        if self.deny_logins:
+            params = {"error": "access_denied", "state": req.one("state", "")}
+        else:
+            with self._tok_lock:
+                code = f"4/emulated-code-{next(self._token_seq)}"
+                self._auth_codes[code] = req.one("scope", "")
+            params = {"code": code, "state": req.one("state", ""), "scope": req.one("scope", "")}
+        sep = "&" if "?" in redirect else "?"
+        return _Resp(302, b"", {"Location": redirect + sep + urlencode(params)})
+
     def _token(self, req: _Req) -> _Resp:
         form = {k: v[-1] for k, v in parse_qs(req.body.decode("utf-8", "replace")).items()}
         grant = form.get("grant_type")
@@ -399,6 +419,16 @@ class GoogleEmulator:
             if scopes:
                 body["scope"] = " ".join(scopes)
             return _json_resp(200, body)
+        if grant == "authorization_code":
+            with self._tok_lock:
+                scope = self._auth_codes.pop(form.get("code", ""), None)
+            if scope is None:
+                return oauth_error(400, "invalid_grant", "Malformed auth code.")
+            refresh = f"1//emulated-refresh-{uuid.uuid4().hex[:12]}"
+            scopes = scope.split() or None
+            token = self.mint_access_token(user=f"refresh:{refresh[-6:]}", scopes=scopes, refresh=refresh)
+            return _json_resp(200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer",
+                                    "refresh_token": refresh, "scope": scope})
         if grant == JWT_GRANT:
             assertion = form.get("assertion", "")
             parts = assertion.split(".")
@@ -502,6 +532,8 @@ class GoogleEmulator:
     def _handle(self, req: _Req, outer_auth) -> _Resp:
         api = "sheets" if req.api == "sheets" else "calendar"
         try:
+            if req.op == "authorize":
+                return self._authorize(req)
             if req.api == "oauth":
                 if req.method != "POST":
                     raise ApiError(405, "methodNotAllowed", "Method Not Allowed")
