@@ -345,8 +345,8 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def run(
         source: Optional[str] = typer.Argument(
-            None, help="Plan workbook (.xlsx/.csv/folder) or Google Sheet URL/id. Default: [run] "
-                       "source, else the shipped example workbook."),
+            None, help="Plan workbook (.xlsx/.csv/folder) or Google Sheet URL/id. Default: "
+                       "run.source in procal.toml, else the shipped example workbook."),
         config: Optional[Path] = typer.Option(None, "--config", "-c",
                                               help="procal.toml (default: ./procal.toml if present)."),
         dry_run: bool = typer.Option(False, "--dry-run", help="Read, check and plan; write nothing."),
@@ -379,7 +379,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def report(
         source: Optional[str] = typer.Argument(None, help="Workbook with the disbursement tab "
-                                                          "(default: [run] source or the example)."),
+                                                          "(default: run.source or the example)."),
         config: Optional[Path] = typer.Option(None, "--config", "-c"),
         today: Optional[str] = typer.Option(None, "--today"),
         out: Optional[Path] = typer.Option(None, "--out", help="Folder for the xlsx and PNGs."),
