@@ -258,3 +258,15 @@ class RedactingFilter(logging.Filter):
         if clean != message:
             record.msg, record.args = clean, ()
         return True
+
+
+def install_log_redaction(logger: logging.Logger | None = None) -> RedactingFilter:
+    """Add :class:`RedactingFilter` to every handler of ``logger`` (default: the root logger), so
+    even third-party debug logging cannot print a token. Returns the filter (idempotent)."""
+    logger = logger or logging.getLogger()
+    existing = [f for h in logger.handlers for f in h.filters if isinstance(f, RedactingFilter)]
+    flt = existing[0] if existing else RedactingFilter()
+    for handler in logger.handlers:
+        if flt not in handler.filters:
+            handler.addFilter(flt)
+    return flt

@@ -555,8 +555,11 @@ class GoogleEmulator:
             if req.api == "batch":
                 return self._batch(req)
             self._check_scopes(req, info.get("scopes"))
-            quota = self.sheets_quota if req.api == "sheets" else self.quota
-            if not quota.take(info["user"]):
+            if req.api == "sheets":  # Sheets meters reads and writes separately
+                allowed = self.sheets_quota.take(f"{info['user']}:{'read' if req.method == 'GET' else 'write'}")
+            else:
+                allowed = self.quota.take(info["user"])
+            if not allowed:
                 if req.api == "sheets":
                     raise fault_error("sheets", 429)
                 raise fault_error("calendar", "rateLimitExceeded")

@@ -113,3 +113,48 @@ def test_seed_from_xlsx_and_csv(emu, gc, tmp_path):
         csv.writer(fh).writerows([["h1", "h2"], ["0012", "ข"]])
     emu.seed_spreadsheet_from_file("fromcsv", tmp_path / "p.csv", tab=TAB)
     assert emu.spreadsheet_values("fromcsv", TAB) == [["h1", "h2"], ["0012", "ข"]]
+
+
+def test_sheets_quota_meters_reads_and_writes_separately():
+    from google.oauth2.credentials import Credentials
+
+    from tests.emulator import GoogleEmulator
+    from tests.emulator.conftest import gspread_client
+
+    now = [0.0]
+    with GoogleEmulator(sheets_user_rpm=3, clock=lambda: now[0]) as emu:
+        emu.seed_spreadsheet("q", {"T": [["a"]]})
+        sh = gspread_client(emu.root_url, Credentials(token="u")).open_by_key("q")  # read 1
+        sh.values_get("T!A1")
+        sh.values_get("T!A1")                                                      # read 3
+        with pytest.raises(gspread.exceptions.APIError) as info:
+            sh.values_get("T!A1")
+        assert info.value.code == 429
+        sh.values_update("T!A1", params={"valueInputOption": "RAW"}, body={"values": [["b"]]})
+        now[0] += 60.5
+        assert sh.values_get("T!A1")["values"] == [["b"]]
+
+
+@pytest.mark.parametrize("text, sheet, cells", [
+    ("'แผนจัดซื้อจัดจ้าง'!A1:C2", "แผนจัดซื้อจัดจ้าง", "A1:C2"),
+    ("'it''s'!B2", "it's", "B2"),
+    ("'a!b'", "a!b", None),
+    ("Sheet1!A:C", "Sheet1", "A:C"),
+    ("Sheet1", "Sheet1", None),
+])
+def test_a1_split(text, sheet, cells):
+    from tests.emulator.sheets_api import split_range
+
+    assert split_range(text) == (sheet, cells)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 18277), st.text(alphabet="ab' !ก", min_size=1, max_size=8))
+def test_a1_round_trips(col, title):
+    from tests.emulator.sheets_api import col_to_index, index_to_col, quote_sheet, split_range
+
+    assert col_to_index(index_to_col(col)) == col
+    assert split_range(f"{quote_sheet(title)}!{index_to_col(col)}7") == (title, f"{index_to_col(col)}7")

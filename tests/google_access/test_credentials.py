@@ -186,3 +186,19 @@ def test_redact():
     out = redact(text)
     for secret in ("ya29.a0AfH6SMB", "1//0gabc", "GOCSPX-x", "MIIE"):
         assert secret not in out
+
+
+def test_install_log_redaction_scrubs_third_party_records(caplog):
+    from google_access.credentials import install_log_redaction
+
+    logger = logging.getLogger("procal-test-redaction")
+    handler = logging.StreamHandler()
+    logger.addHandler(handler)
+    try:
+        flt = install_log_redaction(logger)
+        assert install_log_redaction(logger) is flt and handler.filters == [flt]
+        record = logging.LogRecord("x", logging.INFO, "f", 1, "sent Bearer %s", ("ya29.secret",), None)
+        flt.filter(record)
+        assert "ya29.secret" not in record.getMessage()
+    finally:
+        logger.removeHandler(handler)

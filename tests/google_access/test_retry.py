@@ -193,3 +193,12 @@ def test_pacer_is_thread_safe():
         t.join()
     # 100 requests at 10/s after a burst of 10 need at least 9 s of (fake) waiting
     assert clock.now >= 9.0 - 1e-6
+
+
+def test_dropped_connections_are_retried_by_call(google_clients, google_emulator):
+    google_emulator.faults.add("drop", op="events.list", times=3)
+    sleeps = Sleeps()
+    resp = call(lambda: google_clients.calendar.events().list(calendarId=CAL).execute(), pacer=None,
+                policy=RetryPolicy(max_retries=5), what="list", sleep=sleeps)
+    assert resp["items"] == [] and google_emulator.faults.rules[0].fired == 3
+    assert google_emulator.count(op="events.list", status=0) == 3 and len(sleeps) >= 1
