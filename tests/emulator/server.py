@@ -192,6 +192,8 @@ class GoogleEmulator:
         self._auth_codes: dict[str, str] = {}
         self.deny_logins = False               # the user clicks "Cancel" on the consent screen
         self._server: ThreadingHTTPServer | None = None
+        self._conn_lock = threading.Lock()
+        self._connections: set = set()
         self._thread: threading.Thread | None = None
         if primary_calendar:
             self.add_calendar("primary", summary="primary")
@@ -212,6 +214,13 @@ class GoogleEmulator:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        with self._conn_lock:  # close idle keep-alive connections so their threads end now
+            conns, self._connections = list(self._connections), set()
+        for conn in conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def __enter__(self) -> "GoogleEmulator":
         return self.start() if self._server is None else self
@@ -716,6 +725,25 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "GoogleEmulator/1.0"
     timeout = 30
     emulator: GoogleEmulator
+
+    def setup(self):
+        super().setup()
+        with self.emulator._conn_lock:
+            self.emulator._connections.add(self.connection)
+
+    def finish(self):
+        with self.emulator._conn_lock:
+            self.emulator._connections.discard(self.connection)
+        try:
+            super().finish()
+        except OSError:
+            pass
+
+    def handle(self):
+        try:
+            super().handle()
+        except (ConnectionError, OSError):
+            pass  # the client (or stop()) closed the connection
 
     def log_message(self, fmt, *args):  # quiet; the emulator keeps its own log
         log.debug("http: " + fmt, *args)

@@ -190,3 +190,28 @@ def test_dump_and_reset(cal, emu):
     emu.reset()
     assert emu.count() == 0 and list(emu.dump()["calendars"]) == ["primary"]
     assert emu.internal_errors == []
+
+
+def test_concurrent_clients_and_clean_stop():
+    import threading
+
+    with GoogleEmulator() as emu:
+        errors = []
+
+        def worker(n):
+            try:
+                cal = calendar_service(emu.root_url, Credentials(token=f"user-{n}"))
+                for i in range(15):
+                    cal.events().insert(calendarId="primary", body=all_day(f"t{n}c{i:04d}")).execute()
+            except Exception as exc:  # noqa: BLE001
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == [] and len(emu.events("primary")) == 60 and emu.internal_errors == []
+        assert emu.count(op="events.insert", status=200) == 60
+    time.sleep(0.05)
+    assert emu._connections == set()
