@@ -102,6 +102,26 @@ def user_credentials_from_info(info: dict, scopes: list[str] | None = None):
     )
 
 
+def _covers(have: set[str], need: str) -> bool:
+    if need in have:
+        return True
+    if need.endswith(".readonly") and need[: -len(".readonly")] in have:
+        return True
+    return need.endswith("/calendar.events") and have & {need.rsplit("/", 1)[0] + "/calendar"} != set()
+
+
+def _check_scopes(saved, needed: list[str]) -> None:
+    """A saved login made with fewer scopes (e.g. read-only Sheets) cannot do what is asked now."""
+    if not saved:
+        return
+    have = set(saved)
+    missing = [s.rsplit("/", 1)[-1] for s in needed if not _covers(have, s)]
+    if missing:
+        raise AuthError(f"the saved Google login does not allow {', '.join(missing)}",
+                        hint="run `procal auth login` again (without --read-only-sheets when "
+                             "procal should write the schedule back to the sheet)")
+
+
 def save_token(credentials, path: str) -> None:
     """Write the user's token JSON with file mode 0600 (created 0600, never world-readable)."""
     target = Path(path)
@@ -175,6 +195,7 @@ def load_credentials(settings: GoogleSettings, *, write: bool = True,
             raise AuthError("no Google login found" + (f" (no token file at {settings.token_file})"
                                                        if settings.token_file else ""))
         info = _read_json(settings.token_file, "token file")
+    _check_scopes(info.get("scopes"), scopes)
     creds = user_credentials_from_info(info, scopes)
     if refresh and not creds.valid:
         _refresh(creds, "the saved Google login")

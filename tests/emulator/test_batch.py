@@ -95,3 +95,24 @@ def test_batch_without_auth_is_401(emu):
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(req)
     assert info.value.code == 401
+
+
+def test_inner_401_is_refreshed_and_resent_by_the_client(emu):
+    from google.oauth2.credentials import Credentials
+    from googleapiclient.http import BatchHttpRequest
+
+    from tests.emulator.conftest import calendar_service
+
+    creds = Credentials(token=None, refresh_token="1//b", token_uri=emu.token_uri, client_id="c",
+                        client_secret="s")
+    cal = calendar_service(emu.root_url, creds)
+    cal.calendars().get(calendarId=TEAM).execute()
+    emu.expire_access_tokens()
+    ok = []
+    batch = BatchHttpRequest(callback=lambda rid, r, e: ok.append(e is None),
+                             batch_uri=emu.root_url + "batch/calendar/v3")
+    for i in range(3):
+        batch.add(cal.events().insert(calendarId=TEAM, body=all_day(f"r00000{i}a")))
+    batch.execute()
+    assert ok == [True, True, True] and len(emu.events(TEAM)) == 3
+    assert emu.count(op="token") >= 2 and emu.count(inner=True, status=401) + emu.count(api="batch", status=401) >= 1

@@ -98,7 +98,8 @@ def test_login_saves_a_0600_token_that_works(google_env, browser, client_secrets
     settings = dataclasses.replace(google_env.settings, token_file=str(target))
     from google_access.clients import GoogleClients
     from google_access.credentials import load_credentials
-    GoogleClients(load_credentials(settings), settings).calendar.events().list(calendarId="primary").execute()
+    GoogleClients(load_credentials(settings, write=False), settings).calendar.events().list(
+        calendarId="primary").execute()
     assert google_env.emulator.count(op="events.list", status=200) == 1
 
 

@@ -202,3 +202,16 @@ def test_install_log_redaction_scrubs_third_party_records(caplog):
         assert "ya29.secret" not in record.getMessage()
     finally:
         logger.removeHandler(handler)
+
+
+def test_a_read_only_login_cannot_be_used_for_write_back(google_env):
+    data = json.loads(google_env.token_file.read_text())
+    data["scopes"] = scopes_for(False)
+    google_env.token_file.write_text(json.dumps(data))
+    assert google_env.credentials(write=False).valid
+    with pytest.raises(AuthError, match="spreadsheets") as info:
+        google_env.credentials(write=True)
+    assert "procal auth login" in str(info.value)
+    data["scopes"] = [S + "calendar", S + "spreadsheets"]  # broader scopes cover the narrow ones
+    google_env.token_file.write_text(json.dumps(data))
+    assert google_env.credentials(write=True).valid
