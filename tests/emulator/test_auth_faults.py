@@ -215,3 +215,27 @@ def test_concurrent_clients_and_clean_stop():
         assert emu.count(op="events.insert", status=200) == 60
     time.sleep(0.05)
     assert emu._connections == set()
+
+
+def test_python_dash_m_entry_point(tmp_path):
+    import csv
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    with open(tmp_path / "plan.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["รหัสโครงการ"], ["0012"]])
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen([sys.executable, "-m", "tests.emulator", "--port", "0", "--latency-ms", "1",
+                             "--seed-calendar", TEAM, "--seed-sheet", f"s1={tmp_path / 'plan.csv'}"],
+                            cwd=root, stdout=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        url = line.split()[3]
+        assert url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(url + "__emulator/dump", timeout=5) as resp:
+            state = json.loads(resp.read())
+        assert TEAM in state["calendars"] and state["spreadsheets"]["s1"]["tabs"]["plan"] == [["รหัสโครงการ"], ["0012"]]
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
