@@ -11,6 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 from typing import Optional
+from urllib.parse import quote
 
 import typer
 from rich.console import Console
@@ -111,7 +112,10 @@ def register(app: typer.Typer) -> None:
             err.print(f"[yellow]row error:[/] {problem}", highlight=False)
         be = open_backend(settings, backend=backend, google_settings=full.google,
                           credentials=clients.credentials if clients is not None else None)
-        with Ledger(settings.ledger_file) as ledger:
+        ledger_file = settings.ledger_file
+        if dry_run and not Path(ledger_file).exists():
+            ledger_file = ":memory:"  # a dry run creates nothing, not even the ledger
+        with Ledger(ledger_file) as ledger:
             plan = plan_milestones(book, settings, be, ledger, today=day, calendar=cal,
                                    allow_mass_delete=allow_mass_delete)
             print_plan(plan, console)
@@ -156,7 +160,7 @@ def register(app: typer.Typer) -> None:
         print(f"serving {len(names)} feed(s) from {Path(dir).resolve()} on http://{h}:{p}/",
               flush=True)
         for n in names:
-            print(f"  webcal://{h}:{p}/{n}", flush=True)
+            print(f"  webcal://{h}:{p}/{quote(n)}", flush=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:  # pragma: no cover

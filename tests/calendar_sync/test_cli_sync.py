@@ -61,7 +61,7 @@ def test_dry_run_writes_nothing(tmp_path, monkeypatch):
     res = sync("--out", str(out), "--dry-run", "--backend", "ics")
     assert res.exit_code in (0, 1), res.output
     assert "dry run" in res.output and "create" in res.output
-    assert not list(out.glob("*.ics"))
+    assert not out.exists()  # no feeds, no ledger, no folder
 
 
 def test_a_later_day_updates_statuses_not_identities(tmp_path, monkeypatch):
