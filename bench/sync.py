@@ -15,7 +15,6 @@ is extrapolated linearly (said so in the output); its request count is exact (on
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 import time

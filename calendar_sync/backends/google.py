@@ -194,7 +194,6 @@ class GoogleBackend:
 
     def apply(self, calendar: str, ops: list[Op], on_result: OnResult | None = None
               ) -> list[OpResult]:
-        from google_access.errors import QuotaExceededError
         from google_access.retry import classify, retry_delay_for, status_and_reason, to_google_error
 
         if not ops:
