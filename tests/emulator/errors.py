@@ -84,6 +84,10 @@ def fault_error(api: str, fault) -> ApiError:
     """Map a fault name or HTTP status to the API-specific error."""
     if isinstance(fault, str) and fault in NAMED_FAULTS:
         code, reason, message, domain = NAMED_FAULTS[fault]
+        if api == "sheets" and reason == "forbidden":
+            return ApiError(403, reason, "The caller does not have permission", status="PERMISSION_DENIED")
+        if api == "sheets" and reason == "notFound":
+            return ApiError(404, reason, "Requested entity was not found.", status="NOT_FOUND")
         if api == "sheets" and code == 403 and reason != "forbidden":
             # Sheets reports its per-minute quota as 429 RESOURCE_EXHAUSTED; keep the 403 for
             # callers that asked for it explicitly, in Sheets' shape.

@@ -528,6 +528,9 @@ class SheetsStore:
                     match = [s for s in work.sheets if s.sheet_id == sid]
                     if not match:
                         raise _bad(f"Invalid requests[{i}].deleteSheet: No grid with id: {sid}")
+                    if len(work.sheets) == 1:
+                        raise _bad(f"Invalid requests[{i}].deleteSheet: You can't remove all the sheets "
+                                   "in a document.")
                     work.sheets.remove(match[0])
                     for j, s in enumerate(work.sheets):
                         s.index = j
