@@ -53,6 +53,7 @@ def main(argv: list[str]) -> int:
     kind, out, version = argv[0], Path(argv[1]), int(argv[2])
     slow = float(argv[3]) if len(argv) > 3 else 0.0
     backend = backend_for(kind, out)
+    print("ready", flush=True)  # imports done: the parent's kill timer starts now
     with Ledger(out / "state.sqlite") as ledger:
         def progress(n: int) -> None:
             if slow:

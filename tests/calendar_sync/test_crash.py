@@ -29,10 +29,11 @@ def _run_child(kind: str, out: Path, version: int, *, kill_after: float | None, 
         out_, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()[-2000:]
         return proc.returncode
+    assert proc.stdout.readline().strip() == b"ready"
     time.sleep(kill_after)
     proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)
-    return proc.returncode
+    out_, _ = proc.communicate(timeout=30)
+    return None if b"done" in out_ else proc.returncode  # None: it finished before the kill
 
 
 def assert_converged(backend, version: int) -> None:
@@ -49,17 +50,23 @@ def assert_converged(backend, version: int) -> None:
 
 
 def crash_loop(kind: str, tmp_path: Path, *, kills: int, seed: int, env=None,
-               max_delay: float, slow: float) -> int:
+               max_delay: float, slow: float, writes_seen=None) -> tuple[int, int, int]:
+    """``kills`` runs, each SIGKILLed after a seeded random delay counted from the moment the
+    child is ready to sync; then one run to completion. Returns (final version, runs killed
+    before finishing, killed runs that had already written something)."""
     rng = random.Random(seed)
-    killed = 0
+    killed = killed_mid_write = 0
     for i in range(kills):
         version = rng.randrange(4)
-        rc = _run_child(kind, tmp_path, version, kill_after=rng.uniform(0.05, max_delay),
+        before = writes_seen() if writes_seen else 0
+        rc = _run_child(kind, tmp_path, version, kill_after=rng.uniform(0.0, max_delay),
                         env=env, slow=slow)
-        killed += rc == -signal.SIGKILL
+        if rc == -signal.SIGKILL:
+            killed += 1
+            killed_mid_write += bool(writes_seen and writes_seen() > before)
     final = rng.randrange(4)
     _run_child(kind, tmp_path, final, kill_after=None, env=env)
-    return final, killed
+    return final, killed, killed_mid_write
 
 
 def _ics_duplicates(feeds: Path) -> int:
@@ -75,8 +82,8 @@ def _ics_duplicates(feeds: Path) -> int:
 def test_ics_sync_survives_sigkill(tmp_path):
     from calendar_sync.backends import IcsBackend
 
-    final, killed = crash_loop("ics", tmp_path, kills=20, seed=20261125, max_delay=0.6,
-                               slow=0.002)
+    final, killed, _ = crash_loop("ics", tmp_path, kills=20, seed=20261125, max_delay=0.4,
+                                  slow=0.004)
     assert killed >= 10  # most runs were really killed mid-way (not finished before the kill)
     assert_converged(IcsBackend(tmp_path / "feeds"), final)
     assert _ics_duplicates(tmp_path / "feeds") == 0
@@ -98,9 +105,13 @@ def test_google_sync_survives_sigkill(tmp_path):
         env = os.environ.copy()
         env["PROCAL_GOOGLE_API_ROOT"] = emu.root_url
         env["NO_PROXY"] = "127.0.0.1,localhost"
-        final, killed = crash_loop("google", tmp_path, kills=20, seed=5, env=env,
-                                   max_delay=1.2, slow=0.003)
-        assert killed >= 10
+        def writes_seen():
+            return sum(1 for r in list(emu.requests)
+                       if r.method in ("POST", "PATCH", "DELETE") and r.api == "calendar")
+
+        final, killed, mid = crash_loop("google", tmp_path, kills=20, seed=5, env=env,
+                                        max_delay=0.5, slow=0.004, writes_seen=writes_seen)
+        assert killed >= 10 and mid >= 5  # most kills hit a run that was writing
         backend = make_backend(emu.root_url, ids)
         assert_converged(backend, final)
         for cid in ids.values():  # zero duplicates, cancelled ones included
