@@ -56,14 +56,21 @@ def print_plan(plan, console: Console, *, limit: int = 50) -> None:
     rows = [r for r in plan.rows if r.action != "unchanged"]
     if rows:
         t = Table(show_lines=False)
-        for col in ("action", "calendar", "key", "summary", "reason"):
-            t.add_column(col, no_wrap=True, overflow="ellipsis",
-                         max_width=60 if col == "summary" else None)
+        for col, width in (("action", 6), ("calendar", 8), ("key", 14), ("summary", 12),
+                           ("reason", 8)):
+            wrap = col == "summary"  # the Thai title wraps; the rest stays on one line
+            t.add_column(col, no_wrap=not wrap, overflow="fold" if wrap else "ellipsis",
+                         min_width=width)
         for r in rows[:limit]:
             t.add_row(r.action, r.calendar, r.key, r.summary, r.reason)
         console.print(t)
         if len(rows) > limit:
             console.print(f"... and {len(rows) - limit} more")
+    for r in plan.hand_edited[:limit]:
+        verb = "kept" if any(x.key == r.key and x.action == "unchanged" for x in plan.rows) \
+            else "will be restored"
+        console.print(f"[yellow]hand-edited in the calendar ({verb}):[/] {r.calendar} {r.key}",
+                      highlight=False)
     if plan.blocked:
         console.print(f"[bold red]blocked:[/] {plan.blocked}")
 
