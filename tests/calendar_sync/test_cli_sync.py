@@ -109,3 +109,22 @@ def test_sync_to_google_through_the_emulator(tmp_path, monkeypatch):
         assert again.exit_code in (0, 1)
         assert emu.count(api="batch") == 0  # no change, no writes
         assert emu.count(op="events.list") == len(ids)
+
+
+def test_dates_do_not_depend_on_the_machine_time_zone(tmp_path):
+    """All-day milestones are dates end to end: the feeds are identical in Bangkok and LA."""
+    import os
+    import subprocess
+    import sys
+
+    spans = {}
+    for tz in ("Asia/Bangkok", "America/Los_Angeles"):
+        out = tmp_path / tz.replace("/", "_")
+        env = dict(os.environ, TZ=tz)
+        r = subprocess.run([sys.executable, "-m", "procal", "sync", str(EXAMPLE), "--today", TODAY,
+                            "--out", str(out), "--backend", "ics"], cwd=tmp_path, env=env,
+                           capture_output=True, timeout=120)
+        assert r.returncode in (0, 1), r.stderr.decode()[-1000:]
+        spans[tz] = sorted((str(e["UID"]), e["DTSTART"].dt, e["DTEND"].dt)
+                           for c in feeds(out).values() for e in c.walk("VEVENT"))
+    assert spans["Asia/Bangkok"] == spans["America/Los_Angeles"] and spans["Asia/Bangkok"]
