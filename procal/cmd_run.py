@@ -211,7 +211,7 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
             tdirs = settings.targets.dirs
             late = late_milestones(((p, book.timelines[p.project_id]) for p in book.plans
                                     if p.project_id in book.timelines), book.progress, today, cal,
-                                   settings.reconcile.late_steps)
+                                   settings.late_step_codes)
             recon = reconcile(dbook.records, lambda fy: load_targets(fy, tdirs),
                               mode=settings.targets.mode,
                               thresholds=settings.reconcile.thresholds,
@@ -449,7 +449,7 @@ def report_job(settings, *, source: str | None = None, today: str | date | None 
     tdirs = settings.targets.dirs
     late = late_milestones(((p, book.timelines[p.project_id]) for p in book.plans
                             if p.project_id in book.timelines), book.progress, day, cal,
-                           settings.reconcile.late_steps)
+                           settings.late_step_codes)
     lookup = lambda fy: load_targets(fy, tdirs)  # noqa: E731
     recon = reconcile(dbook.records, lookup, mode=settings.targets.mode,
                       thresholds=settings.reconcile.thresholds,

@@ -53,7 +53,9 @@ class ReconcileSettings:
     totals_target: str = "weighted"  # weighted | overall
     remind_from: Severity = Severity.WATCH  # watch | behind | critical
     remind_late_milestones: bool = True
-    late_steps: tuple[str, ...] = ()  # step codes checked for lateness (empty = every step)
+    # step codes whose lateness counts for reminders and the report: () = the key milestones
+    # ([sync] event_steps), ("*",) = every step of the timeline; see ProcalSettings.late_step_codes
+    late_steps: tuple[str, ...] = ()
     resolved: str = "mark"  # mark | remove
     reminder_time: time = time(8, 30)
     reminder_minutes: int = 30
@@ -78,6 +80,18 @@ class ProcalSettings:
     @property
     def reports_dir(self) -> Path:
         return self.run.reports_dir or Path(self.sync.out_dir) / "reports"
+
+    @property
+    def late_step_codes(self) -> tuple[str, ...]:
+        """The step codes checked for lateness (executive reminders, the report's late steps), in
+        the form ``schedule_engine.reconcile.late_milestones(steps=...)`` takes: by default the key
+        milestones that become calendar events (``[sync] event_steps``), so internal steps agencies
+        rarely record (TOR drafting, purchase approval) do not flood the executives; ``[reconcile]
+        late_steps`` overrides; ``["*"]`` = every step, returned as ``()`` (no filter)."""
+        steps = self.reconcile.late_steps
+        if steps == ("*",):
+            return ()
+        return steps or tuple(self.sync.event_steps)
 
 
 def _bad(file: str | None, key: str, msg: str) -> ConfigError:
@@ -210,7 +224,11 @@ def _reconcile(data: Mapping, file) -> ReconcileSettings:
         if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
             raise _bad(file, "reconcile.late_steps", "must be a list of step codes, e.g. "
                                                      "[\"invitation\", \"contract_signing\"]")
-        kw["late_steps"] = tuple(x.strip() for x in v)
+        steps = tuple(x.strip() for x in v)
+        if "*" in steps and len(steps) > 1:
+            raise _bad(file, "reconcile.late_steps", "\"*\" means every step; use it alone, "
+                                                     "e.g. late_steps = [\"*\"]")
+        kw["late_steps"] = steps
     for k in ("remind_late_milestones", "summary_event", "reminders"):
         if k in data:
             kw[k] = _bool(data[k], file, f"reconcile.{k}")
@@ -303,7 +321,9 @@ totals_target = "weighted"  # an agency's / the province's target: allocation-we
 reminders = true          # reminder events for executives
 remind_from = "watch"     # watch | behind | critical: who gets a reminder
 remind_late_milestones = true  # late procurement steps also trigger a reminder
-late_steps = []           # step codes checked for lateness; [] = every step of the timeline
+late_steps = []           # steps whose lateness triggers reminders: [] = the key milestones
+                          # ([sync] event_steps); ["*"] = every step, internal ones (TOR drafting,
+                          # purchase approval) too; or a list, e.g. ["invitation", "contract_signing"]
 resolved = "mark"         # an agency back on track: "mark" its event resolved, or "remove" it
 reminder_time = "08:30"   # on the next working day, Asia/Bangkok
 reminder_minutes = 30

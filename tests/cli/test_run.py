@@ -158,3 +158,53 @@ def test_plans_without_a_disbursement_tab_still_sync_milestones(in_tmp):
     assert not (in_tmp / "procal-out" / "reports").exists()
     rep = runner.invoke(app, ["report", "plans-only.xlsx", "--today", "2026-11-25"])
     assert rep.exit_code == EXIT_FAILED and "เบิกจ่าย" in rep.output
+
+
+def _dry_run_example(in_tmp, reconcile: dict | None = None):
+    """``procal run --dry-run`` on the shipped example, as the result object."""
+    import io
+
+    from rich.console import Console
+
+    from procal.cmd_run import run_job
+
+    settings = from_mapping({"reconcile": reconcile or {}}, str(in_tmp / "procal.toml"))
+    res = run_job(settings, today=date(2026, 11, 25), dry_run=True, progress=False,
+                  console=Console(file=io.StringIO()))
+    reminded = {r.key.split("/", 2)[2] for r in res.reminder_plan.rows
+                if r.key.startswith("reminder/")}
+    return settings, res, reminded
+
+
+@pytest.mark.parametrize("value, expected", [
+    ([], None),  # None = [sync] event_steps
+    (["*"], ()),
+    (["invitation", "contract_signing"], ("invitation", "contract_signing")),
+])
+def test_late_steps_setting(in_tmp, value, expected):
+    s = from_mapping({"reconcile": {"late_steps": value}}, "procal.toml")
+    assert s.late_step_codes == (tuple(s.sync.event_steps) if expected is None else expected)
+    assert from_mapping({}, None).late_step_codes == tuple(s.sync.event_steps)
+    custom = from_mapping({"sync": {"event_steps": ["bid_submission"]}}, None)
+    assert custom.late_step_codes == ("bid_submission",)
+    with pytest.raises(ConfigError) as err:
+        from_mapping({"reconcile": {"late_steps": ["*", "appeal"]}}, "procal.toml")
+    assert err.value.key == "reconcile.late_steps"
+
+
+def test_internal_steps_do_not_make_executive_reminders_by_default(in_tmp):
+    settings, res, reminded = _dry_run_example(in_tmp)
+    recon = res.reconciliation
+    key_steps = set(settings.sync.event_steps)
+    assert recon.late_milestones  # the example has late key milestones ...
+    assert {m.step_code for m in recon.late_milestones} <= key_steps  # ... and only those count
+    # every reminded agency is short of its target or late on a key milestone, nothing else
+    expected = {a.agency for a in recon.agencies
+                if a.worst_severity.value != "on_track"
+                or any(m.step_code in key_steps for m in a.late_milestones)}
+    assert reminded == expected
+    # late_steps = ["*"]: internal steps (TOR drafting, purchase approval) count too
+    _, every, every_reminded = _dry_run_example(in_tmp, {"late_steps": ["*"]})
+    internal = {m.step_code for m in every.reconciliation.late_milestones} - key_steps
+    assert internal & {"tor_and_reference_price", "purchase_approval"}
+    assert reminded <= every_reminded
