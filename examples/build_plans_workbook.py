@@ -7,8 +7,12 @@ Deterministic — run it to regenerate the shipped workbook::
 Scenario: today is 25 Nov 2569 (2026-11-25). 12 provincial agencies, 50 plan rows: every method and
 budget tier of the rulebook, start dates Sep 2569 – Apr 2570 plus a few contract-by deadlines,
 values typed the way people type them (``2.5 ล้าน``, ``1,500,000 บาท``, ``15/12/2569``,
-``1 ธ.ค. 2569``, date cells), a progress tab with actual dates (some early, some late, some steps
-overdue with nothing recorded) and six rows with typical mistakes (marked ``# MISTAKE``).
+``1 ธ.ค. 2569``, date cells), a progress tab with actual dates for the steps already past — most
+projects on track, a few done early, three clearly late on key milestones (``LATE_FROM``), some
+agencies recording only the key milestones (``KEY_ONLY``) — and six plan rows plus two progress rows
+with typical mistakes (marked ``# MISTAKE``). With ``procal run --today 2026-11-25`` six of the 12
+agencies get an executive reminder: three only behind the disbursement target, two behind and late,
+one only late.
 The disbursement tab (เบิกจ่าย) comes from ``examples/disbursement_data.py`` when it exists.
 """
 
@@ -104,47 +108,46 @@ P = [
     ("KK70-051", "tnr", "ปรับปรุงศูนย์ศึกษาธรรมชาติภูผาม่าน", "งบลงทุน", "งบจังหวัด", "1,900,000", "e-bidding", date(2027, 3, 1), date(2027, 1, 29), "", "supot.l", "", ""),  # MISTAKE: deadline before start
 ]
 
-# (id, step, days from the planned date (negative = early, None = nothing recorded), note)
-PROGRESS = [
-    ("KK70-046", "tor_and_reference_price", -1, ""),
-    ("KK70-046", "purchase_approval", 0, ""),
-    ("KK70-046", "invitation", 0, ""),
-    ("KK70-046", "bid_submission", 0, ""),
-    ("KK70-046", "bid_evaluation", 3, "ผู้ยื่นข้อเสนอ 14 ราย ใช้เวลาพิจารณานาน"),
-    ("KK70-042", "tor_and_reference_price", 0, ""),
-    ("KK70-042", "committee_appointment", 0, ""),
-    ("KK70-042", "invitation", 2, "แก้ไขขอบเขตงานตามข้อทักท้วง"),
-    ("KK70-015", "tor_and_reference_price", -2, ""),
-    ("KK70-015", "committee_appointment", 0, ""),
-    ("KK70-015", "invitation", 0, ""),
-    ("KK70-015", "bid_submission", 0, ""),
-    ("KK70-015", "proposal_evaluation", 0, ""),
-    ("KK70-015", "winner_announcement", 0, ""),
-    ("KK70-015", "appeal", 0, ""),
-    ("KK70-015", "contract_signing", 1, "ผู้ชนะขอเลื่อนวันลงนาม"),
-    ("KK70-005", "tor_and_reference_price", 0, ""),
-    ("KK70-005", "draft_hearing", 0, ""),
-    ("KK70-005", "purchase_approval", 4, "รอผู้ว่าราชการจังหวัดลงนามอนุมัติ"),
-    ("KK70-009", "tor_and_reference_price", 0, ""),
-    ("KK70-009", "draft_hearing", 1, ""),
-    ("KK70-008", "tor_and_reference_price", 0, ""),
-    ("KK70-013", "tor_and_reference_price", -1, ""),
-    ("KK70-013", "purchase_approval", 0, ""),
-    ("KK70-025", "purchase_approval", 0, ""),
-    ("KK70-025", "negotiation", 0, ""),
-    ("KK70-025", "winner_announcement", 0, ""),
-    ("KK70-025", "contract_signing", 0, ""),
-    ("KK70-038", "purchase_approval", 0, ""),
-    ("KK70-038", "negotiation", 1, "ผู้รับจ้างรายเดิมไม่เสนอราคา ต้องหารายใหม่"),
-    ("KK70-014", "tor_and_reference_price", 0, ""),
-    ("KK70-014", "purchase_approval", 0, ""),
-    ("KK70-014", "invitation", 0, ""),
-    ("KK70-014", "bid_submission", 0, ""),
-    ("KK70-043", "tor_and_reference_price", 0, ""),
-    ("KK70-021", "tor_and_reference_price", None, "รอแบบรูปรายการจากกรมโยธาธิการฯ"),
-    ("KK70-999", "invitation", "2026-11-02", ""),  # MISTAKE: unknown project id
-    ("KK70-013", "ส่งมอบงาน", "2026-11-10", ""),  # MISTAKE: unknown step
+# ---- progress tab (ผลการดำเนินงาน): what the agencies have recorded by TODAY
+# By default a project is on track: every step planned before TODAY has its actual date (a mix of
+# on the day, a day early, a day late). The exceptions below make the story the example tells:
+LATE_FROM = {  # clearly late on key milestones: nothing recorded from this step on (+ the reason)
+    "KK70-001": ("draft_hearing", "แก้ไขร่าง TOR ตามข้อวิจารณ์ของผู้ประกอบการ ยังไม่ได้เผยแพร่รับฟังความคิดเห็น"),
+    "KK70-009": ("invitation", "รอความเห็นชอบแบบรูปรายการจากกรมชลประทาน ยังไม่ได้ประกาศเชิญชวน"),
+    "KK70-021": ("tor_and_reference_price", "รอแบบรูปรายการจากกรมโยธาธิการฯ"),
+}
+EARLY = {"KK70-013": 3, "KK70-025": 1, "KK70-043": 3}  # done ahead of plan (working days early)
+# on track, but the agency records only the key milestones (the steps on the calendar), never the
+# internal ones (TOR drafting, purchase approval, committee, evaluation, negotiation) — common in
+# practice; they count as late only with [reconcile] late_steps = ["*"]
+KEY_ONLY = {"KK70-027", "KK70-033", "KK70-038", "KK70-042"}
+KEY_STEPS = {"draft_hearing", "invitation", "bid_submission", "winner_announcement", "appeal",
+             "contract_signing"}  # calendar_sync's default [sync] event_steps
+SLIPS = {  # (id, step) -> (working days after the planned date, note): done late but done
+    ("KK70-046", "bid_evaluation"): (3, "ผู้ยื่นข้อเสนอ 14 ราย ใช้เวลาพิจารณานาน"),
+    ("KK70-042", "invitation"): (2, "แก้ไขขอบเขตงานตามข้อทักท้วง"),
+    ("KK70-015", "contract_signing"): (1, "ผู้ชนะขอเลื่อนวันลงนาม"),
+    ("KK70-005", "purchase_approval"): (4, "รอผู้ว่าราชการจังหวัดลงนามอนุมัติ"),
+    ("KK70-038", "negotiation"): (1, "ผู้รับจ้างรายเดิมไม่เสนอราคา ต้องหารายใหม่"),
+}
+ON_TRACK_SHIFTS = (0, 0, -1, 0, 1, 0, 0)  # cycled: mostly on the day
+PROGRESS_MISTAKES = [
+    ["KK70-999", "invitation", "2026-11-02", ""],  # MISTAKE: unknown project id
+    ["KK70-013", "ส่งมอบงาน", "2026-11-10", ""],  # MISTAKE: unknown step
 ]
+
+
+def timeline_of(p: tuple):
+    """The project's timeline exactly as procal computes it from the typed cells."""
+    from schedule_engine import build_timeline, default_calendar, default_rulebook
+
+    overrides = [x.strip() for x in p[9].split(";") if x.strip()]
+    start = p[7] if isinstance(p[7], date) else None
+    return build_timeline(
+        default_rulebook(), default_calendar(), method=p[6], budget=p[5], start=start,
+        contract_by=None if start else p[8],
+        day_overrides={k: int(v) for k, v in (x.split("=") for x in overrides) if v.isdigit()},
+        with_steps=[x.split("=")[0] for x in overrides if x.endswith("=on")])
 
 
 def _date_as_typed(d: date, i: int) -> object:
@@ -179,30 +182,36 @@ def plan_rows() -> list[list[object]]:
 
 
 def progress_rows() -> list[list[object]]:
-    from schedule_engine import build_timeline, default_calendar, default_rulebook, parse_date
+    from schedule_engine import default_calendar, parse_date
 
     cal = default_calendar()
-    rb = default_rulebook()
-    by_id = {p[0]: p for p in P}
-    out = []
-    for i, (pid, step, shift, note) in enumerate(PROGRESS):
-        if isinstance(shift, str):  # typed as-is (mistake rows)
-            out.append([pid, step, shift, note])
-            continue
-        p = by_id[pid]
-        start = p[7] if isinstance(p[7], date) else None
-        tl = build_timeline(rb, cal, method=p[6], budget=p[5], start=start,
-                            contract_by=None if start else p[8])
-        planned = tl.step(step).end
-        if shift is None:
-            out.append([pid, step, "", note])
-            continue
-        actual = (cal.add_working_days(planned, shift) if shift > 0 else
-                  cal.sub_working_days(planned, -shift) if shift < 0 else planned)
-        assert actual <= TODAY, (pid, step, actual)
-        parse_date(actual)
-        out.append([pid, step, _date_as_typed(actual, i), note])
-    return out
+    out, n = [], 0
+    for p in P[:46]:  # the valid plan rows (the mistakes follow)
+        pid = p[0]
+        late = LATE_FROM.get(pid)
+        is_late, previous = False, date.min
+        for step in timeline_of(p).steps:
+            is_late = is_late or (late is not None and step.code == late[0])
+            if is_late:
+                if step.end < TODAY and step.code == late[0]:
+                    out.append([pid, step.code, "", late[1]])  # the reason, no date yet
+                continue
+            if pid in KEY_ONLY and step.code not in KEY_STEPS:
+                continue
+            shift, note = SLIPS.get((pid, step.code), (None, ""))
+            if shift is None:
+                shift = -EARLY[pid] if pid in EARLY else ON_TRACK_SHIFTS[n % len(ON_TRACK_SHIFTS)]
+            actual = (cal.add_working_days(step.end, shift) if shift > 0 else
+                      cal.sub_working_days(step.end, -shift) if shift < 0 else step.end)
+            if step.end >= TODAY and (pid not in EARLY or actual > TODAY):
+                continue  # not due yet (an early project may already have done it)
+            if actual > TODAY:
+                actual = step.end
+            actual = previous = max(actual, previous)  # a step is never done before the one before
+            parse_date(actual)
+            out.append([pid, step.code, _date_as_typed(actual, n), note])
+            n += 1
+    return out + [list(r) for r in PROGRESS_MISTAKES]
 
 
 def build(out: Path) -> Path:
