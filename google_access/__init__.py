@@ -4,11 +4,28 @@
 emulator: Calendar to ``ROOT/calendar/v3/``, batches to ``ROOT/batch/calendar/v3``, Sheets to
 ``ROOT/v4/spreadsheets``, token refreshes to ``ROOT/token``. Unset, procal talks to Google.
 See docs/google.md.
+
+``__all__`` is the public surface (tests/test_public_api.py). The errors and settings are light
+and imported here; everything that needs the Google client libraries is loaded on first use
+(PEP 562), so ``import google_access`` does not import googleapiclient, gspread or httplib2.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+
+from google_access.errors import (
+    AuthError,
+    ConflictError,
+    GoneError,
+    GoogleError,
+    NotFoundError,
+    PermissionDeniedError,
+    QuotaExceededError,
+    RateLimitError,
+)
+from google_access.settings import GoogleSettings
 
 ENV_API_ROOT = "PROCAL_GOOGLE_API_ROOT"
 
@@ -41,3 +58,36 @@ def default_clients(settings=None, *, write: bool = True):
 
     settings = settings or GoogleSettings()
     return GoogleClients(load_credentials(settings, write=write), settings)
+
+
+# name -> module, imported on first attribute access
+_LAZY = {
+    **dict.fromkeys(("GoogleClients", "make_gspread_http_client"), "google_access.clients"),
+    **dict.fromkeys(("load_credentials", "has_credentials", "credentials_kind", "login",
+                     "save_token", "redact", "install_log_redaction", "token_uri"),
+                    "google_access.credentials"),
+    **dict.fromkeys(("Pacer", "RetryPolicy", "call", "classify", "classify_status",
+                     "retry_delay_for", "status_and_reason", "to_google_error"),
+                    "google_access.retry"),
+}
+
+__all__ = [
+    "ENV_API_ROOT", "CALENDAR_SCOPE", "SHEETS_SCOPE", "SHEETS_READONLY_SCOPE",
+    "api_root", "scopes_for", "default_clients", "GoogleSettings",
+    "GoogleError", "AuthError", "QuotaExceededError", "RateLimitError", "NotFoundError",
+    "GoneError", "ConflictError", "PermissionDeniedError",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

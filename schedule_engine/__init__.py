@@ -1,9 +1,37 @@
 """The pure domain of procal: Thai working calendar, procurement rulebook, timelines, targets and
-reconciliation. No I/O beyond reading its own shipped TOML data; no Google imports."""
+reconciliation. No I/O beyond reading its own shipped TOML data; no Google imports.
 
-from schedule_engine.errors import (  # noqa: F401
+The names in ``__all__`` are the engine's public surface (docs/CONTRACT.md, docs/engine.md,
+docs/reconcile.md); ``tests/test_public_api.py`` keeps the list complete and importable, and
+``tests/test_architecture.py`` keeps this package free of adapters and I/O libraries.
+"""
+
+from schedule_engine.bulk import BulkTimelines, plan_many
+from schedule_engine.catalogue import (
+    Method,
+    Rulebook,
+    StepRule,
+    Tier,
+    default_rulebook,
+    format_baht,
+    load_rulebook,
+    parse_rulebook,
+)
+from schedule_engine.dates import (
+    fiscal_year,
+    fiscal_year_bounds,
+    format_date,
+    format_thai_date,
+    parse_date,
+    quarter_bounds,
+    quarter_of,
+    today_bangkok,
+    weekday_name,
+)
+from schedule_engine.errors import (
     BelowLegalMinimumError,
     BudgetOutOfTierError,
+    CalendarRangeError,
     ConfigError,
     DateParseError,
     InputError,
@@ -15,7 +43,8 @@ from schedule_engine.errors import (  # noqa: F401
     TargetsError,
     UnknownMethodError,
 )
-from schedule_engine.model import (  # noqa: F401
+from schedule_engine.explain import explain, explain_timeline
+from schedule_engine.model import (
     BudgetType,
     DayUnit,
     Milestone,
@@ -26,35 +55,31 @@ from schedule_engine.model import (  # noqa: F401
     StepStatus,
     Timeline,
 )
-
-# --- engine (owner: engine) ---
-from schedule_engine.dates import (  # noqa: F401,E402
-    fiscal_year,
-    fiscal_year_bounds,
-    format_date,
-    format_thai_date,
-    parse_date,
-    quarter_bounds,
-    quarter_of,
-    today_bangkok,
+from schedule_engine.reconcile import (
+    AgencyResult,
+    DisbursementRecord,
+    Figures,
+    LateMilestone,
+    Reconciliation,
+    Severity,
+    Thresholds,
+    late_milestones,
+    line_figures,
+    pct2,
+    percent,
+    province_history,
+    reconcile,
 )
-from schedule_engine.workcal import (  # noqa: F401,E402
-    CalendarRangeError,
-    Closure,
-    WorkingCalendar,
-    default_calendar,
-    load_closures,
+from schedule_engine.targets import (
+    BUDGET_TYPE_TH,
+    TARGET_MODES,
+    Measure,
+    TargetTable,
+    load_targets,
+    parse_targets,
+    shipped_fiscal_years,
 )
-from schedule_engine.catalogue import (  # noqa: F401,E402
-    Method,
-    Rulebook,
-    StepRule,
-    Tier,
-    default_rulebook,
-    load_rulebook,
-    parse_rulebook,
-)
-from schedule_engine.timeline import (  # noqa: F401,E402
+from schedule_engine.timeline import (
     ResolvedStep,
     build_timeline,
     parse_budget,
@@ -62,5 +87,30 @@ from schedule_engine.timeline import (  # noqa: F401,E402
     step_status,
     timeline_for_plan,
 )
-from schedule_engine.explain import explain, explain_timeline  # noqa: F401,E402
-from schedule_engine.bulk import BulkTimelines, plan_many  # noqa: F401,E402
+from schedule_engine.workcal import Closure, WorkingCalendar, default_calendar, load_closures
+
+__all__ = [
+    # errors (one tree, rooted at ProcalError)
+    "ProcalError", "ConfigError", "RulebookError", "TargetsError", "InputError", "Location",
+    "DateParseError", "UnknownMethodError", "BudgetOutOfTierError", "BelowLegalMinimumError",
+    "StepSwitchError", "CalendarRangeError", "SourceError",
+    # shared domain objects
+    "BudgetType", "DayUnit", "Milestone", "ProjectPlan", "SourceRef", "StepProgress", "StepState",
+    "StepStatus", "Timeline",
+    # dates (Buddhist era, fiscal years, Bangkok today)
+    "parse_date", "format_date", "format_thai_date", "weekday_name", "fiscal_year",
+    "fiscal_year_bounds", "quarter_of", "quarter_bounds", "today_bangkok",
+    # working calendar
+    "WorkingCalendar", "Closure", "default_calendar", "load_closures",
+    # rulebook (procurement methods)
+    "Rulebook", "Method", "Tier", "StepRule", "load_rulebook", "parse_rulebook",
+    "default_rulebook", "format_baht",
+    # timelines
+    "ResolvedStep", "build_timeline", "timeline_for_plan", "resolve_steps", "step_status",
+    "parse_budget", "explain", "explain_timeline", "BulkTimelines", "plan_many",
+    # disbursement targets and reconciliation (เบิกจ่าย)
+    "TargetTable", "Measure", "BUDGET_TYPE_TH", "TARGET_MODES", "load_targets", "parse_targets",
+    "shipped_fiscal_years", "DisbursementRecord", "Thresholds", "Severity", "Figures",
+    "AgencyResult", "LateMilestone", "Reconciliation", "reconcile", "late_milestones",
+    "province_history", "line_figures", "pct2", "percent",
+]

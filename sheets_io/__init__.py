@@ -1,8 +1,29 @@
 """Adapters that read agency plans and disbursement (Google Sheets via gspread, xlsx/csv via
-pandas/openpyxl) into engine objects, and write results back. See docs/sheets.md."""
+pandas/openpyxl) into engine objects, and write results back. See docs/sheets.md.
 
-from sheets_io.settings import SheetsSettings  # noqa: F401
-from sheets_io.tables import (  # noqa: F401
+``__all__`` is the public surface other packages and the docs use (tests/test_public_api.py).
+Names that need a heavy library (openpyxl reports, matplotlib charts, the Google source) are
+loaded on first use, so ``import sheets_io`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from sheets_io.cells import (
+    clean_text,
+    is_blank,
+    parse_amount,
+    parse_bool,
+    parse_date_cell,
+    parse_email,
+    parse_id,
+)
+from sheets_io.disbursement import DisbursementBook, read_disbursement
+from sheets_io.plan_report import export_plan_report
+from sheets_io.plans import PlanBook, read_plans
+from sheets_io.settings import SheetsSettings
+from sheets_io.tables import (
     CsvSource,
     HeaderMap,
     Record,
@@ -13,6 +34,40 @@ from sheets_io.tables import (  # noqa: F401
     open_source,
     spreadsheet_id_from,
 )
-from sheets_io.plans import PlanBook, read_plans  # noqa: F401
-from sheets_io.writeback import WriteReport, write_back  # noqa: F401
-from sheets_io.plan_report import export_plan_report  # noqa: F401
+from sheets_io.writeback import WriteReport, write_back
+
+# name -> module, imported on first attribute access (PEP 562)
+_LAZY = {
+    "GoogleSheetSource": "sheets_io.google_source",
+    "ReportFiles": "sheets_io.reports",
+    "write_report": "sheets_io.reports",
+    "write_charts": "sheets_io.charts",
+    "register_thai_font": "sheets_io.charts",
+}
+
+__all__ = [
+    "SheetsSettings",
+    # sources: workbook, csv, Google Sheet
+    "TableSource", "XlsxSource", "CsvSource", "GoogleSheetSource", "Table", "Record",
+    "HeaderMap", "open_source", "normalise_header", "spreadsheet_id_from",
+    # plans and disbursement in, results out
+    "PlanBook", "read_plans", "DisbursementBook", "read_disbursement", "WriteReport",
+    "write_back", "export_plan_report", "ReportFiles", "write_report", "write_charts",
+    "register_thai_font",
+    # cell readers (Thai digits, baht amounts, BE dates)
+    "clean_text", "is_blank", "parse_id", "parse_amount", "parse_bool", "parse_date_cell",
+    "parse_email",
+]
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
