@@ -71,6 +71,12 @@ def _thai_date(d: date | None) -> str:
         return d.isoformat()
 
 
+def method_text(name_th: str, code: str) -> str:
+    """The method's Thai name with its code once: ``วิธีเฉพาะเจาะจง (specific)``, but
+    ``ประกวดราคาอิเล็กทรอนิกส์ (e-bidding)`` as it is (the name already carries the code)."""
+    return name_th if f"({code})" in name_th else f"{name_th} ({code})"
+
+
 def _description(plan: ProjectPlan, tl: Timeline, step: Milestone, actual: date | None,
                  state: StepState, slip: int, link: str | None) -> str:
     lines = [
@@ -78,7 +84,7 @@ def _description(plan: ProjectPlan, tl: Timeline, step: Milestone, actual: date 
         f"โครงการ: {plan.name}",
         f"หน่วยงาน: {plan.agency}",
         f"วงเงิน: {_baht(plan.amount)}",
-        f"วิธีจัดหา: {tl.method_name_th} ({tl.method}), ระดับวงเงิน {tl.tier_label}",
+        f"วิธีจัดหา: {method_text(tl.method_name_th, tl.method)}, ระดับวงเงิน {tl.tier_label}",
         f"ขั้นตอน: {step.name_th} ({step.code})",
         f"ข้อกฎหมาย: {step.legal_ref}",
         f"วันที่ตามแผน: {_thai_date(step.end)}",

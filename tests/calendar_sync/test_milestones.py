@@ -125,3 +125,24 @@ def test_settings_errors_name_the_key(data, key):
     with pytest.raises(ConfigError) as exc:
         SyncSettings.from_mapping(data, "procal.toml")
     assert exc.value.key == key and "procal.toml" in str(exc.value)
+
+
+def _method_line(description: str) -> str:
+    return next(x for x in description.splitlines() if x.startswith("วิธีจัดหา:"))
+
+
+@pytest.mark.parametrize("method, amount", [("e-bidding", "3000000"), ("specific", "95000")])
+def test_description_names_the_method_code_once(method, amount):
+    evs, tls = events_for([plan(method=method, amount=Decimal(amount))])
+    tl = tls["P1"]
+    line = _method_line(evs[0].description)
+    assert line.count(tl.method) == 1 and tl.method_name_th in line
+    assert line.startswith(f"วิธีจัดหา: {tl.method_name_th}")
+
+
+def test_method_text_for_every_method_of_the_rulebook():
+    from calendar_sync.milestones import method_text
+
+    for m in RB.methods:
+        text = method_text(m.name_th, m.code)
+        assert text.count(f"({m.code})") == 1 and text.startswith(m.name_th)
