@@ -5,21 +5,31 @@ type, print one clear line and exit non-zero. Adapters (``sheets_io``, ``calenda
 ``google_access``) subclass these; they never invent a parallel tree.
 
     ProcalError
-    ├── ConfigError            broken configuration / rulebook / targets file (names file + key)
-    │   └── RulebookError      config/procurement_methods.toml is invalid (names file, method, step)
-    ├── InputError             one value a person typed is wrong (names sheet, row, column, value)
+    ├── ConfigError                broken configuration / rulebook / targets file (names file + key)
+    │   ├── RulebookError          config/procurement_methods.toml is invalid (names file, method, step)
+    │   └── TargetsError           disbursement targets missing for a fiscal year / quarter
+    ├── InputError                 one value a person typed is wrong (names sheet, row, column, value)
     │   ├── DateParseError         a date that cannot be read, is ambiguous, or is in the wrong era
     │   ├── UnknownMethodError     a procurement method not in the rulebook
     │   ├── BudgetOutOfTierError   a budget outside every tier of the chosen method
     │   ├── BelowLegalMinimumError days below a step's legal minimum (names step, minimum, law)
     │   ├── StepSwitchError        switching off a mandatory step / an unknown step code
     │   └── CalendarRangeError     a date outside the years the working calendar covers
-    ├── SourceError            a whole source cannot be used (missing column, empty sheet, no access)
-    ├── TargetsError           disbursement targets missing for a fiscal year / quarter
-    ├── GoogleError            (google_access) a Google API call failed for good
+    ├── SourceError                a whole source cannot be used (missing column, empty sheet, no access)
+    ├── GoogleError                (google_access.errors) a Google API call failed for good
     │   ├── AuthError              credentials missing, expired or revoked (says how to log in)
-    │   └── QuotaExceededError     403 quotaExceeded: the calendar may be read-only for hours
-    └── SyncError              (calendar_sync) the sync refused or failed (e.g. mass delete guard)
+    │   ├── QuotaExceededError     403 quotaExceeded: the calendar may be read-only for hours
+    │   ├── RateLimitError         429 / rate-limit 403 / 5xx / connection errors outlived the retries
+    │   ├── NotFoundError          404: calendar, event or spreadsheet not found (or not shared)
+    │   ├── GoneError              410: event already deleted, or a stale syncToken
+    │   ├── ConflictError          409 duplicate id / 412 etag mismatch
+    │   └── PermissionDeniedError  403 other than quota/rate limits (no access, missing scope)
+    └── SyncError                  (calendar_sync.errors) the sync refused or failed for good
+        ├── MassDeleteError        deletions over the guard's share, or an empty source
+        └── TransientFault         (calendar_sync.backends.memory) an injected fault in tests
+
+``sheets_io`` defines no classes of its own: it raises ``InputError`` (one cell) and
+``SourceError`` (a whole sheet). ``tests/test_errors_tree.py`` keeps this tree equal to the code.
 """
 
 from __future__ import annotations

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from calendar_sync.backends import OnResult
+from calendar_sync.errors import SyncError
 from calendar_sync.model import (PROP_HASH, PROP_KEY, PROP_KIND, PROP_MARK, PROP_PROJECT, Op,
                                  OpResult, RemoteEvent)
 
 
-class TransientFault(Exception):
-    """An injected failure (like a 503 that outlived its retries)."""
+class TransientFault(SyncError):
+    """An injected failure (like a 503 that outlived its retries); part of procal's error tree."""
 
 
 @dataclass
