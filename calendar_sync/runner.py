@@ -45,7 +45,8 @@ def _google_clients(google_settings: Any, credentials: Any, *, required: bool):
             if required:
                 raise AuthError("no Google credentials configured (backend 'google')")
             return None
-        credentials = gcred.load_credentials(google_settings)
+        # the backend writes calendars only; Sheets access is the caller's (it passes credentials)
+        credentials = gcred.load_credentials(google_settings, write=False)
     return GoogleClients(credentials, google_settings)
 
 

@@ -101,8 +101,12 @@ def _progress(console: Console, enabled: bool = True) -> Progress:
                     disable=not enabled or not console.is_terminal)
 
 
-def _google_clients_for(settings, source: str | None, backend: str):
-    """GoogleClients when the source is a Google Sheet or the backend needs Google; else None."""
+def _google_clients_for(settings, source: str | None, backend: str, *, write: bool = False):
+    """GoogleClients when the source is a Google Sheet or the backend needs Google; else None.
+
+    ``write``: the run writes the schedule/status tabs back to ``source``; the Sheets write scope
+    is asked for only then (and only when ``source`` is a Google Sheet), so a login saved with
+    read-only Sheets access (``procal auth login --read-only-sheets``) works otherwise."""
     from sheets_io.tables import spreadsheet_id_from
 
     needs = backend == "google" or (source is not None and spreadsheet_id_from(source) is not None)
@@ -116,7 +120,8 @@ def _google_clients_for(settings, source: str | None, backend: str):
     from google_access.clients import GoogleClients
     from google_access.credentials import load_credentials
 
-    return GoogleClients(load_credentials(settings.google), settings.google)
+    write = write and source is not None and spreadsheet_id_from(source) is not None
+    return GoogleClients(load_credentials(settings.google, write=write), settings.google)
 
 
 def run_job(settings, *, source: str | None = None, today: date | None = None,
@@ -163,7 +168,9 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
     result.source = getattr(src, 'label', None) or str(src)
     cal = default_calendar()
     rulebook = default_rulebook()
-    clients = _google_clients_for(settings, src if isinstance(src, str) else None, backend)
+    # a dry run asks for the same access as the real run, so it reports a login that cannot write
+    clients = _google_clients_for(settings, src if isinstance(src, str) else None, backend,
+                                  write=settings.sheets.write_back)
 
     with _progress(console, progress) as bar:
         t = bar.add_task("reading plans", total=None)
@@ -438,7 +445,7 @@ def report_job(settings, *, source: str | None = None, today: str | date | None 
         src = str(workbook)
         settings = with_overrides(settings, extra_target_dirs=(targets_dir,))
     cal = default_calendar()
-    clients = _google_clients_for(settings, src, "ics")
+    clients = _google_clients_for(settings, src, "ics", write=False)  # the report only reads
     book = read_plans(src, settings=settings.sheets, calendar=cal, today=day, clients=clients)
     if settings.run.disbursement_source:
         dbook = read_disbursement(settings.run.disbursement_source, settings=settings.sheets)

@@ -101,7 +101,8 @@ def register(app: typer.Typer) -> None:
             cfg = _load_config(config)
             file = str(config or "procal.toml")
             settings = _settings(cfg, file)
-            clients = _clients_for(source, cfg, file, write)
+            # write scope only when the tabs will really be written ([sheets] write_back)
+            clients = _clients_for(source, cfg, file, write and settings.write_back)
             day = _parse_today(today)
             book = read_plans(source, settings=settings, clients=clients, today=day)
             report = None

@@ -46,7 +46,8 @@ def google_clients_for(settings, source: str, backend: str):
     from google_access.clients import GoogleClients
     from google_access.credentials import load_credentials
 
-    return GoogleClients(load_credentials(settings.google), settings.google)
+    # procal sync reads the plan sheet and writes only calendars: read-only Sheets access is enough
+    return GoogleClients(load_credentials(settings.google, write=False), settings.google)
 
 
 def print_plan(plan, console: Console, *, limit: int = 50) -> None:
