@@ -116,10 +116,15 @@ def agencies_chart(recon: Reconciliation, budget_type: BudgetType | None, path: 
     first = ax.legend(loc="lower right", fontsize=8)
     ax.add_artist(first)
     ax.legend(handles, labels, loc="upper right", fontsize=8, title="สถานะ", title_fontsize=8)
-    if recon.illustrative_targets:
+    ax.grid(axis="x", alpha=0.3)
+    return _save(fig, path, illustrative=recon.illustrative_targets)
+
+
+def _save(fig, path: Path, *, illustrative: bool) -> Path:
+    """Mark illustrative targets on the figure, lay it out, write the PNG and free the figure."""
+    if illustrative:
         fig.text(0.01, 0.005, "เป้าหมายตัวอย่าง (ILLUSTRATIVE) ไม่ใช่มติคณะรัฐมนตรี", fontsize=8,
                  color="#c62828")
-    ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -182,16 +187,8 @@ def province_progress_chart(recon: Reconciliation, targets: TargetTable,
     for q in (1, 2, 3):
         ax.axvline(quarter_bounds(fy, q)[1], color="#9e9e9e", linewidth=0.6, alpha=0.6)
     ax.legend(loc="upper left", fontsize=9)
-    if recon.illustrative_targets:
-        fig.text(0.01, 0.005, "เป้าหมายตัวอย่าง (ILLUSTRATIVE) ไม่ใช่มติคณะรัฐมนตรี", fontsize=8,
-                 color="#c62828")
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return _save(fig, path, illustrative=recon.illustrative_targets)
 
 
 def write_charts(recon: Reconciliation, targets: TargetTable,
