@@ -27,6 +27,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from procal.google_clients import google_clients_for
 from schedule_engine.errors import ProcalError, SourceError
 
 EXAMPLE_WORKBOOK = Path("examples") / "plans.xlsx"
@@ -101,29 +102,6 @@ def _progress(console: Console, enabled: bool = True) -> Progress:
                     disable=not enabled or not console.is_terminal)
 
 
-def _google_clients_for(settings, source: str | None, backend: str, *, write: bool = False):
-    """GoogleClients when the source is a Google Sheet or the backend needs Google; else None.
-
-    ``write``: the run writes the schedule/status tabs back to ``source``; the Sheets write scope
-    is asked for only then (and only when ``source`` is a Google Sheet), so a login saved with
-    read-only Sheets access (``procal auth login --read-only-sheets``) works otherwise."""
-    from sheets_io.tables import spreadsheet_id_from
-
-    needs = backend == "google" or (source is not None and spreadsheet_id_from(source) is not None)
-    if not needs:
-        if backend == "ics":
-            return None
-        from google_access import credentials as gcred
-
-        if not gcred.has_credentials(settings.google):
-            return None
-    from google_access.clients import GoogleClients
-    from google_access.credentials import load_credentials
-
-    write = write and source is not None and spreadsheet_id_from(source) is not None
-    return GoogleClients(load_credentials(settings.google, write=write), settings.google)
-
-
 def run_job(settings, *, source: str | None = None, today: date | None = None,
             dry_run: bool = False, allow_mass_delete: bool = False, backend: str | None = None,
             console: Console | None = None, progress: bool = True) -> RunResult:
@@ -169,8 +147,8 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
     cal = default_calendar()
     rulebook = default_rulebook()
     # a dry run asks for the same access as the real run, so it reports a login that cannot write
-    clients = _google_clients_for(settings, src if isinstance(src, str) else None, backend,
-                                  write=settings.sheets.write_back)
+    clients = google_clients_for(settings, src if isinstance(src, str) else None, backend,
+                                 write=settings.sheets.write_back)
 
     with _progress(console, progress) as bar:
         t = bar.add_task("reading plans", total=None)
@@ -445,7 +423,7 @@ def report_job(settings, *, source: str | None = None, today: str | date | None 
         src = str(workbook)
         settings = with_overrides(settings, extra_target_dirs=(targets_dir,))
     cal = default_calendar()
-    clients = _google_clients_for(settings, src, "ics", write=False)  # the report only reads
+    clients = google_clients_for(settings, src, "ics", write=False)  # the report only reads
     book = read_plans(src, settings=settings.sheets, calendar=cal, today=day, clients=clients)
     if settings.run.disbursement_source:
         dbook = read_disbursement(settings.run.disbursement_source, settings=settings.sheets)

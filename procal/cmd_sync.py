@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from procal.google_clients import google_clients_for
 from schedule_engine.errors import ProcalError
 
 ACTION_TH = {"create": "สร้าง", "update": "แก้ไข", "delete": "ลบ", "unchanged": "คงเดิม",
@@ -29,25 +30,6 @@ def load_settings(config: Path | None, out: Path | None):
     from procal.settings import load_settings as _load, with_overrides
 
     return with_overrides(_load(config), out_dir=out)
-
-
-def google_clients_for(settings, source: str, backend: str):
-    """GoogleClients when the source is a Google Sheet or the backend is (or may be) Google."""
-    from sheets_io.tables import spreadsheet_id_from
-
-    needs = backend == "google" or spreadsheet_id_from(source) is not None
-    if not needs:
-        if backend == "ics":
-            return None
-        from google_access import credentials as gcred
-
-        if not gcred.has_credentials(settings.google):
-            return None
-    from google_access.clients import GoogleClients
-    from google_access.credentials import load_credentials
-
-    # procal sync reads the plan sheet and writes only calendars: read-only Sheets access is enough
-    return GoogleClients(load_credentials(settings.google, write=False), settings.google)
 
 
 def print_plan(plan, console: Console, *, limit: int = 50) -> None:
@@ -114,7 +96,8 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("use auto, ics or google", param_hint="--backend")
         day = parse_date(today) if today else _bangkok_today()
         cal = default_calendar()
-        clients = google_clients_for(full, source, backend)
+        # sync reads the plan sheet and writes only calendars: read-only Sheets access is enough
+        clients = google_clients_for(full, source, backend, write=False)
         book = read_plans(source, settings=full.sheets, today=day, calendar=cal, clients=clients)
         for problem in getattr(book, "problems", []):
             err.print(f"[yellow]row error:[/] {problem}", highlight=False)
