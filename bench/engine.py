@@ -122,7 +122,7 @@ def main(argv=None) -> None:
     print(f"procal scalar build_timeline: {len(sample) / dt:>10,.0f} projects/s  (same subsample, full "
           "Timeline objects with explain data)")
     # same answers
-    for i, nv, sc in zip(sample, naive, scalar):
+    for i, nv, sc in zip(sample, naive, scalar, strict=True):
         assert nv[-1] == sc.contract_date == res.contract[i].item(), (i, nv[-1], sc.contract_date)
     print(f"check: bulk, scalar and naive agree on all {len(sample):,} sampled contract dates")
 

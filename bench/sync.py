@@ -76,7 +76,7 @@ def main() -> None:
     changed = desired_for(make_plans(args.projects, shift_every=100), settings, rulebook, cal)
     n = len(desired)
     n_changed = sum(1 for a, b in zip(sorted(desired, key=lambda e: (e.calendar, e.key)),
-                                      sorted(changed, key=lambda e: (e.calendar, e.key)))
+                                      sorted(changed, key=lambda e: (e.calendar, e.key)), strict=True)
                     if a != b)
     print(f"{args.projects} projects -> {n} milestone events on {len(keys)} calendars "
           f"(built in {time.perf_counter() - t0:.1f}s); 1 % change touches {n_changed} events; "

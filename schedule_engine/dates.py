@@ -39,7 +39,7 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # month-name lookup: normalised (no dots/spaces, lower case) -> month number
 _MONTH_NAMES: dict[str, int] = {}
 for _i, (_s, _l, _es, _el) in enumerate(
-    zip(THAI_MONTHS_SHORT, THAI_MONTHS_LONG, EN_MONTHS_SHORT, EN_MONTHS_LONG), start=1
+    zip(THAI_MONTHS_SHORT, THAI_MONTHS_LONG, EN_MONTHS_SHORT, EN_MONTHS_LONG, strict=True), start=1
 ):
     for _name in (_s, _l, _es, _el):
         _MONTH_NAMES[_name.replace(".", "").replace(" ", "").lower()] = _i

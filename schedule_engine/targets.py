@@ -23,6 +23,7 @@ equals that quarter's target exactly.
 from __future__ import annotations
 
 import enum
+import itertools
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -153,7 +154,7 @@ def parse_targets(data: Mapping, file: str = "<targets>", fiscal_year: int | Non
                 raise TargetsError("must be a list of 1 to 4 cumulative quarter-end percentages",
                                    file=file, key=key)
             pcts = tuple(_as_percent(v, file, f"{key}[{i}]") for i, v in enumerate(values))
-            if any(b < a for a, b in zip(pcts, pcts[1:])):
+            if any(b < a for a, b in itertools.pairwise(pcts)):
                 raise TargetsError("targets are cumulative and may not decrease from one quarter "
                                    "to the next", file=file, key=key)
             quarters[(measure, bt)] = pcts

@@ -152,7 +152,7 @@ class GoogleSheetSource(TableSource):
                           "read")
         ranges = resp.get("valueRanges", [])
         out: dict[str, Table] = {}
-        for name, vr in zip(wanted, ranges):
+        for name, vr in zip(wanted, ranges, strict=True):  # one valueRange per range asked
             grid = [list(r) for r in vr.get("values", [])]
             self._extent[titles[name]] = (len(grid), max((len(r) for r in grid), default=0))
             out[name] = Table(self.label, titles[name], grid)

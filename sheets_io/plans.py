@@ -445,7 +445,7 @@ def _read_progress(book: PlanBook, src: TableSource, table: Table, rulebook: Rul
             code = step_text
         else:
             method = rulebook.resolve_method(plan.method)
-            code = chk.field("step", lambda v: resolve_step(method, v))
+            code = chk.field("step", lambda v, method=method: resolve_step(method, v))
             if code is not None and code not in {s.code for s in book.timelines[pid].steps}:
                 chk.add(StepSwitchError(f"step {code!r} is not part of this project's timeline",
                                         value=step_text,

@@ -46,9 +46,10 @@ def test_star_import_matches_all(package):
 @pytest.mark.parametrize("package", PACKAGES)
 def test_unknown_attribute_is_an_attribute_error(package):
     module = importlib.import_module(package)
-    assert not hasattr(module, "no_such_name_anywhere")
-    with pytest.raises(AttributeError, match="no_such_name_anywhere"):
-        getattr(module, "no_such_name_anywhere")
+    missing = "no_such_name_anywhere"
+    assert not hasattr(module, missing)
+    with pytest.raises(AttributeError, match=missing):
+        getattr(module, missing)
 
 
 def _is_module(dotted: str) -> bool:

@@ -56,7 +56,7 @@ def crash_loop(kind: str, tmp_path: Path, *, kills: int, seed: int, env=None,
     before finishing, killed runs that had already written something)."""
     rng = random.Random(seed)
     killed = killed_mid_write = 0
-    for i in range(kills):
+    for _ in range(kills):
         version = rng.randrange(4)
         before = writes_seen() if writes_seen else 0
         rc = _run_child(kind, tmp_path, version, kill_after=rng.uniform(0.0, max_delay),

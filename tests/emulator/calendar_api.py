@@ -15,7 +15,7 @@ import json
 import re
 import threading
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from .errors import ApiError

@@ -119,7 +119,7 @@ def test_list_filters_by_private_property_and_time_window(cal, emu):
 
 
 def test_paging_default_250_cap_2500_and_list_next(cal, emu):
-    for i in range(2600):
+    for _ in range(2600):
         emu.insert_foreign_event(TEAM, all_day(None))
     assert len(cal.events().list(calendarId=TEAM).execute()["items"]) == 250
     big = cal.events().list(calendarId=TEAM, maxResults=3000).execute()

@@ -91,7 +91,7 @@ def test_shipped_rulebook_has_the_required_shape():
     on = date(2024, 1, 15)
     eb = rb.resolve_method("e-bidding")
     assert [t.code for t in eb.tiers_in_force(on)] == ["0.5-5m", "5-10m", "10-50m", "over-50m"]
-    for tier, minimum in zip(eb.tiers, (5, 10, 12, 20)):
+    for tier, minimum in zip(eb.tiers, (5, 10, 12, 20), strict=True):
         codes = [r.code for r in eb.steps_for(tier.code, on)]
         for required in ("draft_hearing", "invitation", "bid_submission", "winner_announcement",
                          "appeal", "contract_signing"):

@@ -74,7 +74,7 @@ def test_vectorised_forms_agree_with_scalar(cal):
     starts = [date(2015, 1, 1) + timedelta(days=int(x)) for x in rng.integers(0, 4000, 300)]
     ns = rng.integers(0, 30, 300)
     got = cal.add_working_days_many(np.array(starts, dtype="datetime64[D]"), ns)
-    want = [cal.add_working_days(s, int(n)) for s, n in zip(starts, ns)]
+    want = [cal.add_working_days(s, int(n)) for s, n in zip(starts, ns, strict=True)]
     assert [x.item() for x in got] == want
     nxt = cal.next_working_day_many(starts)
     assert [x.item() for x in nxt] == [cal.next_working_day(s) for s in starts]

@@ -6,7 +6,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from schedule_engine.errors import InputError, Location
 from schedule_engine.model import BudgetType

@@ -183,7 +183,7 @@ STRUCTURAL = [
     ("empty-tab", {S.plans_tab: [[None]]}, "empty"),
     ("header-only", {S.plans_tab: [H]}, "no project rows"),
     ("missing-amount-column", {S.plans_tab: [[h for h in H if h != "วงเงิน"],
-                                             [v for h, v in zip(H, _row(GOOD)) if h != "วงเงิน"]]},
+                                             [v for h, v in zip(H, _row(GOOD), strict=True) if h != "วงเงิน"]]},
      "no column for amount"),
     ("no-date-columns", {S.plans_tab: [H[:7], _row(GOOD)[:7]]}, "start-date column"),
 ]
