@@ -439,7 +439,8 @@ def report_job(settings, *, source: str | None = None, today: str | date | None 
     recon = reconcile(dbook.records, lookup, mode=settings.targets.mode,
                       thresholds=settings.reconcile.thresholds,
                       totals_target=settings.reconcile.totals_target, late=late)
-    history = province_history(dbook.history, lookup, mode=settings.targets.mode)
+    history = province_history(dbook.history, lookup, mode=settings.targets.mode,
+                               thresholds=settings.reconcile.thresholds)  # as `run`
     out_dir = out or settings.reports_dir
     problems = [*dbook.problems, *book.problems]
     files = write_report(recon, lookup(recon.fiscal_year), out_dir, history=history,
