@@ -19,7 +19,7 @@ The disbursement tab (เบิกจ่าย) comes from ``examples/disburseme
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
