@@ -238,3 +238,30 @@ def test_example_progress_tab_is_mostly_on_track(in_tmp):
                 early.add(pid)
     assert len(with_past) >= 15 and len(behind) <= len(with_past) // 2
     assert len(early) >= 2
+
+
+def test_second_run_changes_nothing_and_dry_run_touches_no_file(in_tmp):
+    import io
+
+    from rich.console import Console
+
+    from procal.cmd_run import run_job
+
+    settings, day = load_settings(None), date(2026, 11, 25)
+    quiet = dict(today=day, progress=False, console=Console(file=io.StringIO()))
+    first = run_job(settings, **quiet)
+    assert first.milestone_report.created and first.reminder_report.created
+    out = in_tmp / "procal-out"
+    feeds = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.glob("*.ics")}
+    assert len(feeds) >= 2
+    again = run_job(settings, **quiet)
+    for rep, plan in ((again.milestone_report, first.milestone_plan),
+                      (again.reminder_report, first.reminder_plan)):
+        assert (rep.created, rep.updated, rep.deleted, rep.errors) == (0, 0, 0, 0)
+        assert rep.unchanged == len(plan.rows)
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.glob("*.ics")} == feeds
+    files = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    dry = run_job(settings, dry_run=True, **quiet)
+    assert set(dry.milestone_plan.counts()) and not dry.milestone_plan.ops
+    assert not dry.reminder_plan.ops
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()} == files
