@@ -13,6 +13,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from schedule_engine.errors import ProcalError
 
@@ -59,7 +60,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, standalone_mode=True)
     except ProcalError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        # escape: messages quote what people typed and name TOML sections ("[sheets]"), which
+        # rich would otherwise eat as markup or fail on ("[/x]" raises MarkupError)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         sys.exit(EXIT_FAILED)
 
 
