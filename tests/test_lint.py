@@ -11,9 +11,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# examples/ is left out until examples/build_plans_workbook.py drops its unused import
 PATHS = ["schedule_engine", "sheets_io", "calendar_sync", "google_access", "procal", "config",
-         "tests", "bench"]
+         "tests", "bench", "examples"]
 
 
 def ruff(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
