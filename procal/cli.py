@@ -12,10 +12,13 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
+from procal import output as say
 from schedule_engine.errors import ProcalError
+
+# click's exception base, found through typer's public BadParameter: typer ≥ 0.2x vendors click
+# privately (typer._click), older typer uses click itself; this works with both.
+_CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 EXIT_OK = 0
 EXIT_ROW_ERRORS = 1
@@ -29,7 +32,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-err_console = Console(stderr=True, soft_wrap=True)
+err_console = say.stderr_console()
 
 
 def _register_all() -> None:
@@ -56,14 +59,26 @@ _register_all()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: one clear line and exit 2 on any ProcalError."""
+    """Console-script entry point. Every failure is one line on stderr and exit 2:
+    a ProcalError (bad input, config, source, Google) or a usage error (unknown option, missing
+    argument). Commands end with ``typer.Exit(code)``; that code is the process's exit status."""
     try:
-        app(args=argv, standalone_mode=True)
+        code = app(args=argv, prog_name="procal", standalone_mode=False)
     except ProcalError as exc:
-        # escape: messages quote what people typed and name TOML sections ("[sheets]"), which
-        # rich would otherwise eat as markup or fail on ("[/x]" raises MarkupError)
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
+        say.error(exc, err_console)
         sys.exit(EXIT_FAILED)
+    except _CLICK_EXCEPTION as exc:  # usage errors: unknown option, missing argument, bad choice
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            typer.echo(ctx.get_help())  # `procal` alone shows the help, as it always did
+            sys.exit(EXIT_OK)
+        hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        say.error(f"{exc.format_message()}{hint}", err_console)
+        sys.exit(EXIT_FAILED)
+    except typer.Abort:
+        say.error("aborted", err_console)
+        sys.exit(EXIT_FAILED)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,6 +27,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from procal import output as say
 from procal.google_clients import google_clients_for
 from schedule_engine.errors import ProcalError, SourceError
 
@@ -120,7 +121,7 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
     from sheets_io.reports import write_report
     from sheets_io.writeback import write_back
 
-    console = console or Console(stderr=True)
+    console = console or say.stderr_console()
     today = today or bangkok_today()
     backend = backend or settings.run.backend
     result = RunResult(dry_run=dry_run)
@@ -277,11 +278,11 @@ def print_summary(result: RunResult, settings, console: Console, err: Console) -
     from calendar_sync.reminders import baht, pct
 
     for note in result.notes:
-        err.print(f"[cyan]note:[/] {escape(note)}", highlight=False)
+        say.note(note, err)
     for p in result.plan_problems:
-        err.print(f"[yellow]row error:[/] {escape(str(p))}", highlight=False)
+        say.row_error(p, err)
     for p in result.disbursement_problems:
-        err.print(f"[yellow]row error:[/] {escape(str(p))}", highlight=False)
+        say.row_error(p, err)
     t = Table(title="procal run" + (" (dry run: nothing written)" if result.dry_run else ""),
               show_header=False)
     t.add_column("what")
@@ -347,7 +348,7 @@ def register(app: typer.Typer) -> None:
         from procal.settings import load_settings, with_overrides
         from schedule_engine.dates import parse_date
 
-        console, err = Console(), Console(stderr=True)
+        console, err = Console(), say.stderr_console()
         if backend is not None and backend not in ("auto", "ics", "google"):
             raise typer.BadParameter("use auto, ics or google", param_hint="--backend")
         try:
@@ -356,7 +357,7 @@ def register(app: typer.Typer) -> None:
             result = run_job(settings, source=source, today=day, dry_run=dry_run,
                              allow_mass_delete=allow_mass_delete, backend=backend, console=err)
         except ProcalError as exc:
-            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+            say.error(exc, err)
             raise typer.Exit(EXIT_FAILED)
         print_summary(result, settings, console, err)
         raise typer.Exit(result.exit_code)
@@ -374,14 +375,14 @@ def register(app: typer.Typer) -> None:
 
         from procal.settings import load_settings
 
-        console, err = Console(), Console(stderr=True)
+        console, err = Console(), say.stderr_console()
         try:
             files, problems = report_job(load_settings(config), source=source, today=today, out=out)
         except ProcalError as exc:
-            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+            say.error(exc, err)
             raise typer.Exit(EXIT_FAILED)
         for p in problems:
-            err.print(f"[yellow]row error:[/] {escape(str(p))}", highlight=False)
+            say.row_error(p, err)
         for f in files:
             console.print(str(f))
         raise typer.Exit(EXIT_ROW_ERRORS if problems else EXIT_OK)
@@ -396,10 +397,14 @@ def register(app: typer.Typer) -> None:
         from procal.settings import TEMPLATE
 
         if path.exists() and not force:
-            Console(stderr=True).print(f"[bold red]error:[/] {escape(str(path))} exists; use "
-                                       "--force to overwrite it", highlight=False)
+            say.error(f"{path} exists; use --force to overwrite it")
             raise typer.Exit(EXIT_FAILED)
-        path.write_text(TEMPLATE, encoding="utf-8")
+        try:
+            path.write_text(TEMPLATE, encoding="utf-8")
+        except OSError as exc:
+            say.error(f"{path}: cannot write ({exc.strerror}) — create the folder first or "
+                      "choose another path")
+            raise typer.Exit(EXIT_FAILED)
         Console().print(escape(f"wrote {path} — edit [run] source and [sync.google_calendars], "
                                f"then `procal run --dry-run`"), highlight=False)
 

@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from procal import output as say
 from schedule_engine.errors import ConfigError, ProcalError
 
 EXIT_OK, EXIT_ROW_ERRORS, EXIT_FAILED = 0, 1, 2
@@ -93,7 +94,7 @@ def register(app: typer.Typer) -> None:
         Exit 0 if clean, 1 if some rows have errors (they are held), 2 if the source cannot be used.
         """
         console = Console(soft_wrap=False, width=200 if fmt == "table" else None)
-        err = Console(stderr=True, soft_wrap=True)
+        err = say.stderr_console()
         try:
             from sheets_io.plans import read_plans
             from sheets_io.writeback import write_back
@@ -113,7 +114,7 @@ def register(app: typer.Typer) -> None:
                 report = write_back(book.source, book, today=day or _bangkok_today(),
                                     calendar=default_calendar())
         except ProcalError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            say.error(exc, err)
             raise typer.Exit(EXIT_FAILED)
         from sheets_io.cells import clean_text
 
@@ -158,7 +159,7 @@ def register(app: typer.Typer) -> None:
         fiscal_year: Optional[int] = typer.Option(None, "--fiscal-year", help="BE, e.g. 2570"),
     ) -> None:
         """Write the annual procurement plan report (แผนการจัดซื้อจัดจ้าง) as a printable .xlsx."""
-        err = Console(stderr=True, soft_wrap=True)
+        err = say.stderr_console()
         try:
             from sheets_io.plan_report import export_plan_report
             from sheets_io.plans import read_plans
@@ -171,7 +172,7 @@ def register(app: typer.Typer) -> None:
                               clients=_clients_for(source, cfg, file, False))
             path = export_plan_report(book, out, fiscal_year_be=fiscal_year)
         except ProcalError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            say.error(exc, err)
             raise typer.Exit(EXIT_FAILED)
         typer.echo(f"wrote {path}: {len(book.plans)} projects"
                    + (f"; {len(book.problems)} problem(s) listed on the last sheet"

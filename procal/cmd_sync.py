@@ -16,8 +16,10 @@ from urllib.parse import quote
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
 
+from procal import output as say
 from procal.google_clients import google_clients_for
 from schedule_engine.errors import ProcalError
 
@@ -88,7 +90,7 @@ def register(app: typer.Typer) -> None:
         from sheets_io import read_plans  # type: ignore[attr-defined]
 
         console = Console()
-        err = Console(stderr=True)
+        err = say.stderr_console()
         full = load_settings(config, out)
         settings = full.sync
         backend = backend or full.run.backend
@@ -100,7 +102,7 @@ def register(app: typer.Typer) -> None:
         clients = google_clients_for(full, source, backend, write=False)
         book = read_plans(source, settings=full.sheets, today=day, calendar=cal, clients=clients)
         for problem in getattr(book, "problems", []):
-            err.print(f"[yellow]row error:[/] {problem}", highlight=False)
+            say.row_error(problem, err)
         be = open_backend(settings, backend=backend, google_settings=full.google,
                           credentials=clients.credentials if clients is not None else None)
         ledger_file = settings.ledger_file
@@ -114,7 +116,7 @@ def register(app: typer.Typer) -> None:
                 console.print("dry run: nothing written.")
                 raise typer.Exit(1 if getattr(book, "problems", None) else 0)
             if plan.blocked:
-                err.print(f"[bold red]error:[/] {plan.blocked}", highlight=False)
+                say.error(plan.blocked, err)
                 raise typer.Exit(2)
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                           TimeElapsedColumn(), console=err, transient=True,
@@ -124,11 +126,11 @@ def register(app: typer.Typer) -> None:
                     report = apply_sync(plan, be, ledger,
                                         progress=lambda n: bar.advance(task, n))
                 except ProcalError as exc:
-                    err.print(f"[bold red]error:[/] {exc}", highlight=False)
+                    say.error(exc, err)
                     raise typer.Exit(2)
         for row in report.rows:
             if not row.ok:
-                err.print(f"[red]failed:[/] {row.action} {row.calendar} {row.key}: {row.error}",
+                err.print(f"[red]failed:[/] {escape(row.action)} {escape(row.calendar)} {escape(row.key)}: {escape(str(row.error))}",
                           highlight=False)
         target = (f"{Path(settings.out_dir).resolve()}" if be.name == "ics" else be.name)
         console.print(f"done ({be.name} → {target}): {report.summary_line()}")
@@ -145,6 +147,10 @@ def register(app: typer.Typer) -> None:
         """Publish the .ics feeds over HTTP for phones to subscribe (webcal://)."""
         from calendar_sync.feeds import _feeds, make_server
 
+        if not Path(dir).is_dir():
+            say.error(f"{dir}: no such folder — run `procal sync` or `procal run` first, or pass "
+                      "--dir with the folder that holds the .ics feeds")
+            raise typer.Exit(2)
         server = make_server(dir, host, port)
         h, p = server.server_address[:2]
         names = sorted(_feeds(Path(dir)))
