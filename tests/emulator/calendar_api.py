@@ -269,28 +269,27 @@ class CalendarStore:
         cal.events[old["id"]] = merged
         return self.public(merged)
 
+    def _writable_target(self, calendar_id: str, event_id: str, body: dict, if_match):
+        """Shared checks of update and patch: the event exists, ETag matches, the body is sane."""
+        cal = self.calendar(calendar_id)
+        old = self._existing(cal, event_id)
+        self._check_if_match(old, if_match)
+        if not isinstance(body, dict):
+            raise _bad("Parse Error", "parseError")
+        if body.get("id") not in (None, event_id):
+            raise _bad("Invalid resource id value.")
+        return cal, old
+
     def update(self, calendar_id: str, event_id: str, body: dict, *, if_match=None) -> dict:
         with self.lock:
-            cal = self.calendar(calendar_id)
-            old = self._existing(cal, event_id)
-            self._check_if_match(old, if_match)
-            if not isinstance(body, dict):
-                raise _bad("Parse Error", "parseError")
-            if body.get("id") not in (None, event_id):
-                raise _bad("Invalid resource id value.")
+            cal, old = self._writable_target(calendar_id, event_id, body, if_match)
             fields = {k: copy.deepcopy(v) for k, v in body.items() if k in WRITABLE}
             fields.setdefault("reminders", {"useDefault": True})
             return self._apply(cal, old, fields)
 
     def patch(self, calendar_id: str, event_id: str, body: dict, *, if_match=None) -> dict:
         with self.lock:
-            cal = self.calendar(calendar_id)
-            old = self._existing(cal, event_id)
-            self._check_if_match(old, if_match)
-            if not isinstance(body, dict):
-                raise _bad("Parse Error", "parseError")
-            if body.get("id") not in (None, event_id):
-                raise _bad("Invalid resource id value.")
+            cal, old = self._writable_target(calendar_id, event_id, body, if_match)
             fields = {k: copy.deepcopy(v) for k, v in old.items() if k in WRITABLE}
             if old.get("status") == "cancelled" and "status" not in body:
                 fields["status"] = "cancelled"
