@@ -77,6 +77,15 @@ def method_text(name_th: str, code: str) -> str:
     return name_th if f"({code})" in name_th else f"{name_th} ({code})"
 
 
+def stable_sheet_link(url: str) -> str:
+    """The sheet link without its row range (``#gid=7&range=14:14`` → ``#gid=7``)."""
+    base, sep, fragment = url.partition("#")
+    if not sep:
+        return url
+    keep = [part for part in fragment.split("&") if not part.startswith("range=")]
+    return base + ("#" + "&".join(keep) if keep else "")
+
+
 def _description(plan: ProjectPlan, tl: Timeline, step: Milestone, actual: date | None,
                  state: StepState, slip: int, link: str | None) -> str:
     lines = [
@@ -91,11 +100,14 @@ def _description(plan: ProjectPlan, tl: Timeline, step: Milestone, actual: date 
         f"วันที่ดำเนินการจริง: {_thai_date(actual)}",
         f"สถานะ: {STATE_TH[state]}" + (f" (คลาดเคลื่อน {slip:+d} วันทำการ)" if slip else ""),
     ]
+    # The link names the plan tab and the project id, never the row number: rows shift whenever an
+    # agency inserts, deletes or sorts rows, and a row number in the description would rewrite
+    # every event below the edit (thousands of writes against Google's quota for one deleted row).
     if link:
-        lines.append(f"แผนในชีต: {link}")
+        lines.append(f"แผนในชีต: {stable_sheet_link(link)} (รหัสโครงการ {plan.project_id})")
     elif plan.source_ref is not None:
         lines.append(f"แผนในชีต: {plan.source_ref.source} / {plan.source_ref.sheet} "
-                     f"แถว {plan.source_ref.row}")
+                     f"(รหัสโครงการ {plan.project_id})")
     lines.append("สร้างโดย procal — แก้ไขที่แผนในชีต การแก้ไขในปฏิทินจะถูกเขียนทับ")
     return "\n".join(lines)
 

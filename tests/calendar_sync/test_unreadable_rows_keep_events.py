@@ -100,3 +100,38 @@ def test_unreadable_id_blocks_every_deletion_until_the_sheet_is_fixed(tmp_path):
     _, report = _sync(book, out)
     assert report.deleted > 0 and report.errors == 0
     assert _project_ids_on_calendars(out) == before - {removed}
+
+
+def test_deleting_a_row_rewrites_only_that_projects_events(tmp_path):
+    """Row numbers shift below an edit; events must not depend on them (no mass rewrite)."""
+    src = tmp_path / "plans.xlsx"
+    shutil.copy(ROOT / "examples" / "plans.xlsx", src)
+    out = tmp_path / "out"
+    out.mkdir()
+    book = read_plans(str(src), today=TODAY)
+    first_id = min(p.project_id for p in book.plans)
+    removed_events = sum(1 for _ in _events_of(book, first_id))
+    _sync(book, out)
+
+    _edit(src, lambda ws, header: ws.delete_rows(_row_of(ws, header, first_id)))
+    _, report = _sync(read_plans(str(src), today=TODAY), out)
+    assert report.deleted == removed_events > 0
+    assert report.updated == 0 and report.created == 0 and report.errors == 0
+
+
+def _events_of(book, project_id):
+    from calendar_sync.milestones import milestone_events
+    from schedule_engine import default_calendar
+
+    for ev in milestone_events(book, settings=SyncSettings(), calendar=default_calendar(), today=TODAY):
+        if ev.project_id == project_id:
+            yield ev
+
+
+def test_stable_sheet_link_drops_only_the_row_range():
+    from calendar_sync.milestones import stable_sheet_link
+
+    base = "https://docs.google.com/spreadsheets/d/abc/edit"
+    assert stable_sheet_link(f"{base}#gid=7&range=14:14") == f"{base}#gid=7"
+    assert stable_sheet_link(f"{base}#range=3:3") == base
+    assert stable_sheet_link(base) == base
