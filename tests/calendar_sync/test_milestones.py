@@ -49,7 +49,7 @@ def test_one_all_day_event_per_configured_step_on_its_date():
         assert "รหัสโครงการ: P1" in e.description and "3,000,000.00 บาท" in e.description
         assert steps[code].legal_ref in e.description
         assert "plans.xlsx / แผนจัดซื้อจัดจ้าง (รหัสโครงการ P1)" in e.description
-            assert "แถว" not in e.description  # row numbers shift; see test_unreadable_rows_keep_events
+        assert "แถว" not in e.description  # row numbers shift; see test_unreadable_rows_keep_events
         assert e.kind == "milestone" and e.project_id == "P1"
         assert len(e.reminders) <= 5
     assert len(event_id("procal", mine[0].key)) == 52
