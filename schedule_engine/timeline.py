@@ -196,6 +196,38 @@ def latest_start(calendar: WorkingCalendar, steps: tuple[ResolvedStep, ...], con
         cur = nxt
 
 
+def _backward_over_rule_periods(m: Method, calendar: WorkingCalendar, contract_by: date, resolve):
+    """Latest start S (with its tier and steps) such that forward(S) under the rules in force on S
+    meets ``contract_by``, over every rules period of the method (a circular may lengthen or
+    shorten a step). Within one period forward is monotone in the start, so the period's latest
+    start is the unconstrained latest start clamped to the period; the answer is the latest of
+    those. Periods whose rules cannot be resolved (e.g. a step switched off that is mandatory
+    there) are skipped; if none works, the error of the latest period is raised."""
+    bounds = [b for b in m.effective_boundaries() if b <= contract_by]
+    # periods [lo, hi) from the latest (holding contract_by) back to the earliest
+    edges = [date.min, *bounds]
+    his = [*bounds, None]
+    first_error: InputError | None = None
+    for lo, hi in reversed(list(zip(edges, his))):
+        on = min(max(lo, calendar.first_day), contract_by) if lo != date.min else (
+            bounds[0] - timedelta(days=1) if bounds else contract_by)
+        try:
+            tier, steps = resolve(on)
+        except InputError as exc:
+            first_error = first_error or exc
+            continue
+        s = latest_start(calendar, steps, contract_by)
+        if hi is not None and s >= hi:
+            s = calendar.previous_working_day(hi - timedelta(days=1), inclusive=True)
+        if lo != date.min and s < lo:
+            continue
+        return tier, steps, s
+    if first_error is not None:
+        raise first_error
+    raise InputError(f"no start date lets {m.code} meet the contract deadline {contract_by.isoformat()}",
+                     value=contract_by, hint="check the deadline or the method")
+
+
 def build_timeline(rulebook: Rulebook, calendar: WorkingCalendar, *, method: str | Method,
                    budget, start: date | None = None, contract_by: date | None = None,
                    day_overrides: Mapping[str, int] | None = None,
@@ -223,17 +255,7 @@ def build_timeline(rulebook: Rulebook, calendar: WorkingCalendar, *, method: str
         direction = "forward"
     else:
         assert contract_by is not None
-        # rules in force on the (unknown) start date: start from the deadline's rules, then re-run
-        # with the rules in force on the start found, until they agree (a circular in between).
-        on = contract_by
-        for _ in range(4):
-            tier, steps = resolve(on)
-            s = latest_start(calendar, steps, contract_by)
-            key = (tier.code, tuple((x.code, x.days, x.rule.unit) for x in steps))
-            tier, steps = resolve(s)
-            if key == (tier.code, tuple((x.code, x.days, x.rule.unit) for x in steps)):
-                break
-            on = s
+        tier, steps, s = _backward_over_rule_periods(m, calendar, contract_by, resolve)
         start = s
         direction = "backward"
     milestones = _run_forward(calendar, steps, start)
