@@ -174,9 +174,9 @@ class GoogleBackend:
         except NotFoundError:
             return True  # vanished meanwhile: the patch will 404 and fall back to insert
         props = (item.get("extendedProperties") or {}).get("private") or {}
-        if props.get(PROP_MARK) == op.namespace:
-            return True
-        return item.get("status") == "cancelled" and not props  # details purged on cancel
+        # only procal's mark counts: a cancelled event without it is someone else's deleted event
+        # (the organiser's calendar keeps a cancelled event's details, extended properties too)
+        return props.get(PROP_MARK) == op.namespace
 
     def _request(self, cal_id: str, p: _Pending):
         events = self.service.events()
