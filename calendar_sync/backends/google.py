@@ -244,18 +244,26 @@ class GoogleBackend:
                                       if isinstance(response, dict) else 0))
                         continue
                     status, reason, message = status_and_reason(exc)
+                    if ((p.call == "insert" and status == 409) or (p.call == "patch" and status == 404)) \
+                            and p.attempts >= self.policy.max_retries:
+                        # insert says the id exists, get/patch say it does not (Google does not
+                        # promise consistency here): stop the ping-pong, the next run retries
+                        done(OpResult(p.op, ok=False, error=(
+                            f"event id {p.op.event_id} on '{calendar}': insert answers 'exists' "
+                            "but patch answers 'not found'; gave up for this run")))
+                        continue
                     if p.call == "insert" and status == 409:
                         # the id exists (maybe cancelled): fetch it, and patch it only if it is
                         # procal's (patching restores a cancelled event)
                         if self._is_ours(cal_id, p.op):
-                            retry.append(_Pending(p.op, "patch", p.attempts, restored=True))
+                            retry.append(_Pending(p.op, "patch", p.attempts + 1, restored=True))
                         else:
                             done(OpResult(p.op, ok=False, error=(
                                 f"event id {p.op.event_id} is taken on '{calendar}' by an event "
                                 "procal did not create; left untouched")))
                         continue
                     if p.call == "patch" and status == 404:
-                        retry.append(_Pending(p.op, "insert", p.attempts, restored=p.restored))
+                        retry.append(_Pending(p.op, "insert", p.attempts + 1, restored=p.restored))
                         continue
                     if p.call == "delete" and status in (404, 410):
                         done(OpResult(p.op, ok=True))

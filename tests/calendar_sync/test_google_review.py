@@ -151,3 +151,18 @@ def test_a_401_mid_run_refreshes_the_token_and_the_run_goes_on(google_env):
         assert rep.created == 120 and rep.errors == 0 and len(led.entries(NS)) == 120
     assert emu.count(op="token") >= 2  # the first login + a refresh after the 401
     assert len(emu.events(ids["province"], include_cancelled=True)) == 120
+
+
+def test_insert_409_then_patch_404_ping_pong_is_bounded(gh):
+    """Google does not promise consistency between the id check and reads: an insert can meet 409
+    while get/patch answer 404. That must not loop (each lap costs three calls of quota)."""
+    eid = event_id(NS, "m/P1/bid_submission")
+    with Ledger(":memory:") as led:
+        sync_events([ev("P1")], gh.backend, led, namespace=NS, kinds=KINDS)
+    gh.emu.faults.add(404, op="events.get", times=40)
+    gh.emu.faults.add(404, op="events.patch", times=40)
+    gh.emu.reset_counts()
+    [res] = gh.backend.apply("province", [Op("create", eid, "province", ev("P1", summary="x"),
+                                             namespace=NS)])
+    assert gh.emu.count(op="events.insert") <= gh.backend.policy.max_retries + 1
+    assert not res.ok and res.error
