@@ -60,3 +60,118 @@ def test_backward_is_latest_start_when_a_circular_lengthens_a_step(contract_by):
     b = build_timeline(LONGER, CAL, method="circ", budget=1, contract_by=contract_by)
     assert b.contract_date <= contract_by
     assert b.start == _latest_start_by_brute_force(LONGER, contract_by)
+
+
+# ---------------------------------------------------------------------------- rulebook vs reference
+ON_2560 = date(2024, 6, 3)     # under the 2560 rules
+ON_W210 = date(2026, 5, 5)     # ว 210 in force (first day)
+RANK = {"P": 0, "T": 1, "S": 2, "U": 3}  # lower = stronger evidence
+
+
+def _rule(method: str, step: str, budget, on: date):
+    m = RB.resolve_method(method)
+    tier = m.tier_for(budget, on)
+    rules = {r.code: r for r in m.steps_for(tier.code, on)}
+    return rules.get(step)
+
+
+APPEAL_METHODS = ["e-bidding", "e-market", "selection", "consultant-general", "consultant-selection",
+                  "design-general", "design-selection"]
+NO_APPEAL_METHODS = ["specific", "selection-urgent", "consultant-specific", "design-specific"]
+
+
+@pytest.mark.parametrize("method", APPEAL_METHODS)
+def test_appeal_is_7_working_days_s117_P_and_contract_is_d_plus_8(method):
+    m = RB.resolve_method(method)
+    for tier in m.tiers:
+        budget = tier.budget_over + 1
+        for on in (ON_2560, ON_W210):
+            appeal = _rule(method, "appeal", budget, on)
+            contract = _rule(method, "contract_signing", budget, on)
+            assert (appeal.unit, appeal.min_days, appeal.confidence) == ("working", 7, "P")
+            assert "ม.117" in appeal.legal_ref and "119" not in appeal.legal_ref
+            assert not appeal.optional
+            assert (contract.unit, contract.min_days, contract.confidence) == ("working", 1, "P")
+            codes = m.step_codes()
+            assert codes.index("appeal") == codes.index("contract_signing") - 1
+    # announced on working day D -> earliest signing D+8 working days (Act s.66/s.117 + CCC 193/3)
+    t = build_timeline(RB, CAL, method=method, budget=m.tiers[0].budget_over + 1, start=ON_2560)
+    d = t.step("winner_announcement").end
+    assert t.contract_date == CAL.add_working_days(d, 8)
+
+
+@pytest.mark.parametrize("method", NO_APPEAL_METHODS)
+def test_no_appeal_wait_for_specific_and_urgent_selection_s66(method):
+    m = RB.resolve_method(method)
+    assert "appeal" not in m.step_codes()
+    for tier in m.tiers:
+        c = _rule(method, "contract_signing", tier.budget_over + 1, ON_2560)
+        assert c.min_days == 0 and "ม.66" in c.legal_ref and c.confidence == "P"
+
+
+@pytest.mark.parametrize("budget,days", [(500_000.01, 5), (5_000_000, 5), (5_000_001, 10),
+                                         (10_000_000, 10), (10_000_001, 12), (50_000_000, 12),
+                                         (50_000_001, 20)])
+def test_ebidding_invitation_tiers_over_x_up_to_y(budget, days):
+    for on in (ON_2560, ON_W210):
+        r = _rule("e-bidding", "invitation", budget, on)
+        assert (r.unit, r.min_days, r.optional, r.confidence) == ("working", days, False, "S")
+
+
+def test_ebidding_draft_hearing_by_tier_and_date():
+    small = _rule("e-bidding", "draft_hearing", 5_000_000, ON_2560)
+    assert small.optional and not small.default_on and small.min_days == 3
+    big_old = _rule("e-bidding", "draft_hearing", 5_000_001, date(2026, 5, 4))
+    assert not big_old.optional and big_old.min_days == 3 and "ข้อ 45" in big_old.legal_ref
+    big_new = _rule("e-bidding", "draft_hearing", 5_000_001, ON_W210)
+    assert big_new.optional and big_new.default_on and "ว 210" in big_new.legal_ref
+    assert big_new.confidence in "SU"
+    assert _rule("e-bidding", "draft_hearing", 5_000_000, ON_W210).optional
+
+
+def test_ebidding_and_emarket_start_above_half_a_million_and_specific_caps_there():
+    for method in ("e-bidding", "e-market"):
+        m = RB.resolve_method(method)
+        assert min(t.budget_over for t in m.tiers) == 500_000
+        with pytest.raises(Exception):
+            m.tier_for(500_000, ON_2560)
+    em = RB.resolve_method("e-market")
+    assert em.tier_for(5_000_000, ON_2560).code == "0.5-5m"
+    assert em.tier_for(5_000_000.01, ON_2560).code == "over-5m"
+    sp = RB.resolve_method("specific")
+    assert sp.tier_for(500_000, ON_2560).code == "up-to-0.5m"
+    assert sp.tier_for(500_000.01, ON_2560).code == "over-0.5m"
+
+
+@pytest.mark.parametrize("method", ["consultant-general", "consultant-selection", "design-general",
+                                    "design-selection"])
+def test_consultant_and_design_invitation_periods_are_unverified_with_no_minimum(method):
+    r = _rule(method, "invitation", 1_000_000, ON_2560)
+    assert r.min_days == 0 and r.confidence == "U"
+
+
+# Legal minimums and the source each comes from (procurement-rules.md). A step's confidence letter is
+# shown next to its minimum ("3 working days (minimum 3) … [confidence T]"), so it must not be
+# stronger than the source of the minimum.
+MIN_SOURCE = {
+    ("e-bidding", "draft_hearing"): "S",     # 3 working days: APP only (Cl.46 not read)
+    ("e-bidding", "invitation"): "S",        # 5/10/12/20: APP / commonly cited
+    ("e-bidding", "bid_submission"): "S",    # bid day after publication: practice
+    ("e-market", "invitation"): "S",         # 3 working days: e-GP default
+    ("e-market", "bid_submission"): "S",     # Cl.37 fixes the bid day, not a 1-day gap
+}
+
+
+def test_every_positive_minimum_has_a_source_and_no_inflated_letter():
+    seen = set()
+    for m in RB.methods:
+        for r in m.rules:
+            if r.min_days == 0 or r.code in ("appeal", "contract_signing"):
+                continue
+            key = (m.code, r.code)
+            assert key in MIN_SOURCE, f"{key}: minimum {r.min_days} with no source in the reference"
+            assert RANK[r.confidence] >= RANK[MIN_SOURCE[key]], (
+                f"{key} ({r.effective_from}–{r.effective_to}, tiers {r.tiers}) is marked "
+                f"{r.confidence} but its minimum of {r.min_days} days is only {MIN_SOURCE[key]}")
+            seen.add(key)
+    assert seen == set(MIN_SOURCE)
