@@ -175,3 +175,19 @@ def test_every_positive_minimum_has_a_source_and_no_inflated_letter():
                 f"{r.confidence} but its minimum of {r.min_days} days is only {MIN_SOURCE[key]}")
             seen.add(key)
     assert seen == set(MIN_SOURCE)
+
+
+def test_backward_deadline_too_close_to_the_act_says_why():
+    from schedule_engine.errors import InputError
+
+    with pytest.raises(InputError, match="2017-09-01.*before those rules applied"):
+        build_timeline(RB, CAL, method="e-bidding", budget=3_000_000, contract_by=date(2017, 9, 1))
+
+
+@pytest.mark.parametrize("start,hearing_optional", [(date(2026, 5, 4), False), (date(2026, 5, 5), True)])
+def test_rules_in_force_on_the_start_date_effective_to_and_from_are_inclusive(start, hearing_optional):
+    """ว 210: the 2560 entry ends effective_to = 2026-05-04 (inclusive), the new one starts
+    effective_from = 2026-05-05 (inclusive); a project uses the entry in force on its start date."""
+    t = build_timeline(RB, CAL, method="e-bidding", budget=6_000_000, start=start)
+    assert t.step("draft_hearing").optional is hearing_optional
+    assert t.rules_effective_from == (date(2026, 5, 5) if hearing_optional else date(2017, 8, 23))
