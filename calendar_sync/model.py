@@ -190,6 +190,9 @@ class Op:
     remote: RemoteEvent | None = None  # what was listed (update/delete; None for create)
     reason: str = ""  # "new", "changed", "restore-cancelled", "hand-edited", "gone-from-plan", ...
     namespace: str = "procal"
+    # the ledger says procal wrote this id on this calendar (proof of ownership when a cancelled
+    # event comes back without its private properties)
+    ledger_known: bool = False
 
     @property
     def key(self) -> str:

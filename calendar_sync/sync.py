@@ -131,7 +131,8 @@ def plan_sync(desired: Iterable[DesiredEvent], backend: CalendarBackend, ledger:
     plan.live_count = sum(1 for r in have.values() if not r.cancelled)
 
     def op(action, cal, eid, ev, r, reason):
-        plan.ops.append(Op(action, eid, cal, ev, r, reason, namespace))
+        plan.ops.append(Op(action, eid, cal, ev, r, reason, namespace,
+                           ledger_known=(cal, eid) in known))
         plan.rows.append(_row(action, cal, eid, ev, r, reason))
 
     for (cal, eid), ev in sorted(want.items(), key=lambda kv: (kv[0][0], kv[1].key)):

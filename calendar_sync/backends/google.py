@@ -174,9 +174,11 @@ class GoogleBackend:
         except NotFoundError:
             return True  # vanished meanwhile: the patch will 404 and fall back to insert
         props = (item.get("extendedProperties") or {}).get("private") or {}
-        # only procal's mark counts: a cancelled event without it is someone else's deleted event
-        # (the organiser's calendar keeps a cancelled event's details, extended properties too)
-        return props.get(PROP_MARK) == op.namespace
+        if props.get(PROP_MARK) == op.namespace:
+            return True
+        # a cancelled event without any private properties is ours only if the ledger says procal
+        # wrote this id here; otherwise it is someone else's deleted event and stays untouched
+        return item.get("status") == "cancelled" and not props and op.ledger_known
 
     def _request(self, cal_id: str, p: _Pending):
         events = self.service.events()

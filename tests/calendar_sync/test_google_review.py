@@ -166,3 +166,35 @@ def test_insert_409_then_patch_404_ping_pong_is_bounded(gh):
                                              namespace=NS)])
     assert gh.emu.count(op="events.insert") <= gh.backend.policy.max_retries + 1
     assert not res.ok and res.error
+
+
+def _strip_marks_and_cancel(gh, eid):
+    cid = gh.ids["province"]
+    props = gh.emu.event(cid, eid)["extendedProperties"]["private"]
+    gh.emu.edit_event(cid, eid, extendedProperties={"private": {k: None for k in props}})
+    gh.emu.delete_event(cid, eid)
+    assert not (gh.emu.event(cid, eid).get("extendedProperties") or {}).get("private")
+
+
+def test_cancelled_event_whose_marks_were_purged_is_restored_when_the_ledger_knows_it(gh):
+    """If Google ever drops a cancelled event's private properties, the ledger (procal wrote this
+    id on this calendar) is what proves it is ours; then the rerun restores it, once."""
+    eid = event_id(NS, "m/P1/bid_submission")
+    with Ledger(":memory:") as led:
+        sync_events([ev("P1")], gh.backend, led, namespace=NS, kinds=KINDS)
+        _strip_marks_and_cancel(gh, eid)
+        plan, rep = sync_events([ev("P1")], gh.backend, led, namespace=NS, kinds=KINDS)
+        assert rep.errors == 0 and rep.restored == 1
+    assert gh.emu.event(gh.ids["province"], eid)["status"] == "confirmed"
+    assert_calendar_is_plan(gh, [ev("P1")], ["province"])
+
+
+def test_cancelled_unmarked_event_unknown_to_the_ledger_is_left_alone(gh):
+    eid = event_id(NS, "m/P1/bid_submission")
+    with Ledger(":memory:") as led:
+        sync_events([ev("P1")], gh.backend, led, namespace=NS, kinds=KINDS)
+    _strip_marks_and_cancel(gh, eid)
+    with Ledger(":memory:") as fresh:
+        plan, rep = sync_events([ev("P1")], gh.backend, fresh, namespace=NS, kinds=KINDS)
+        assert rep.errors == 1 and not fresh.entries(NS)
+    assert gh.emu.event(gh.ids["province"], eid)["status"] == "cancelled"
