@@ -198,3 +198,33 @@ def test_cancelled_unmarked_event_unknown_to_the_ledger_is_left_alone(gh):
         plan, rep = sync_events([ev("P1")], gh.backend, fresh, namespace=NS, kinds=KINDS)
         assert rep.errors == 1 and not fresh.entries(NS)
     assert gh.emu.event(gh.ids["province"], eid)["status"] == "cancelled"
+
+
+def _env_backend(google_env):
+    from calendar_sync.backends.google import GoogleBackend
+    from calendar_sync.settings import SyncSettings
+    from google_access.retry import Pacer
+
+    ids = {"province": "province@group.calendar.google.com"}
+    google_env.emulator.add_calendar(ids["province"])
+    return GoogleBackend(google_env.clients(), SyncSettings(), ids, pacer=Pacer(None),
+                         sleep=lambda s: None)
+
+
+def test_inner_and_single_call_401s_refresh_and_go_on(google_env):
+    emu = google_env.emulator
+    backend = _env_backend(google_env)
+    desired = many(20)
+    with Ledger(":memory:") as led:
+        sync_events(desired, backend, led, namespace=NS, kinds=KINDS)
+        emu.faults.add(401, op="events.patch", inner=True, times=3)
+        tokens_before = emu.count(op="token")
+        changed = [ev(f"P{i:03d}", summary=f"ใหม่ {i}") for i in range(20)]
+        plan, rep = sync_events(changed, backend, led, namespace=NS, kinds=KINDS)
+        assert rep.updated == 20 and rep.errors == 0
+        assert emu.count(op="token") > tokens_before
+        emu.faults.add(401, op="events.patch", inner=False, times=1)
+        plan, rep = sync_events([ev("P000", summary="อีกครั้ง"), *changed[1:]], backend, led,
+                                namespace=NS, kinds=KINDS)
+        assert rep.updated == 1 and rep.errors == 0
+    assert {e["summary"] for e in emu.events("province@group.calendar.google.com")} >= {"อีกครั้ง"}
