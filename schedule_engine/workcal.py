@@ -260,14 +260,18 @@ class WorkingCalendar:
         return self._work[self.to_index(dates)]
 
     def add_working_days_idx(self, idx: np.ndarray, n) -> np.ndarray:
-        """Vectorised :meth:`add_working_days` on day numbers; ``n`` scalar or array, ``n >= 0``."""
+        """Vectorised :meth:`add_working_days` on day numbers; ``n`` scalar or array (negative
+        ``n`` counts backwards, as the scalar method does)."""
+        idx = np.asarray(idx)
         n = np.asarray(n)
-        k = self._cum[idx] + n - 1
-        if k.size and k.max() >= len(self._wdays):
+        cum = self._cum[idx].astype(np.int64)
+        k = np.where(n >= 0, cum + n - 1, cum - self._work[idx] + n)
+        k = np.where(n == 0, 0, k)
+        if k.size and (k.max() >= len(self._wdays) or k.min() < 0):
             raise CalendarRangeError(
                 f"some results fall outside the working calendar ({self.first_year}–{self.last_year} CE)"
             )
-        return np.where(n == 0, idx, self._wdays[np.clip(k, 0, None)])
+        return np.where(n == 0, idx, self._wdays[k])
 
     def next_working_idx(self, idx: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`next_working_day` (inclusive) on day numbers."""
@@ -302,7 +306,7 @@ class WorkingCalendar:
         return self._wdays[k]
 
     def add_working_days_many(self, dates, n) -> np.ndarray:
-        """Vectorised :meth:`add_working_days` (``n >= 0``): returns ``datetime64[D]``."""
+        """Vectorised :meth:`add_working_days` (negative ``n`` counts back): ``datetime64[D]``."""
         return self.from_index(self.add_working_days_idx(self.to_index(dates), n))
 
     def working_days_between_many(self, a, b) -> np.ndarray:

@@ -191,3 +191,12 @@ def test_rules_in_force_on_the_start_date_effective_to_and_from_are_inclusive(st
     t = build_timeline(RB, CAL, method="e-bidding", budget=6_000_000, start=start)
     assert t.step("draft_hearing").optional is hearing_optional
     assert t.rules_effective_from == (date(2026, 5, 5) if hearing_optional else date(2017, 8, 23))
+
+
+@pytest.mark.parametrize("n", [-1, -3, -12, 0, 1, 7])
+def test_vectorised_add_working_days_matches_scalar_for_negative_n(n):
+    import numpy as np
+
+    days = [date(2026, 4, 10), date(2026, 5, 4), date(2026, 12, 5), date(2027, 1, 1)]
+    got = CAL.add_working_days_many(np.array(days, dtype="datetime64[D]"), n)
+    assert [d.astype(object) for d in got] == [CAL.add_working_days(d, n) for d in days]
