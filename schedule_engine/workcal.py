@@ -263,6 +263,12 @@ class WorkingCalendar:
         """Vectorised :meth:`add_working_days` on day numbers; ``n`` scalar or array (negative
         ``n`` counts backwards, as the scalar method does)."""
         idx = np.asarray(idx)
+        if np.isscalar(n) and n > 0:  # fast path (bulk timelines): one step's days for a group
+            k = self._cum[idx] + (n - 1)
+            if k.size and k.max() >= len(self._wdays):
+                raise CalendarRangeError(
+                    f"some results fall outside the working calendar ({self.first_year}–{self.last_year} CE)")
+            return self._wdays[k]
         n = np.asarray(n)
         cum = self._cum[idx].astype(np.int64)
         k = np.where(n >= 0, cum + n - 1, cum - self._work[idx] + n)
