@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from schedule_engine.catalogue import Rulebook
-from schedule_engine.errors import InputError
+from schedule_engine.errors import CalendarRangeError, InputError
 from schedule_engine.timeline import ResolvedStep, resolve_steps
 from schedule_engine.workcal import WorkingCalendar
 
@@ -96,7 +96,16 @@ def plan_many(rulebook: Rulebook, calendar: WorkingCalendar, methods: Sequence[s
     backward = starts is None
     method_list = methods.tolist() if isinstance(methods, np.ndarray) else list(methods)
     budgets = np.asarray(budgets, dtype=np.float64)
-    key_idx = calendar.to_index(contract_by if backward else starts)
+    raw_dates = np.asarray(contract_by if backward else starts)
+    if raw_dates.dtype == object:
+        raw_dates = np.array([np.datetime64("NaT") if d is None else d for d in raw_dates.tolist()],
+                             dtype="datetime64[D]")
+    raw_dates = raw_dates.astype("datetime64[D]")
+    blank = np.isnat(raw_dates)
+    key_idx = np.where(blank, 0, (raw_dates - calendar.from_index(np.zeros(1, np.int64))[0])
+                       .astype(np.int64))
+    outside = ~blank & ((key_idx < 0) | (key_idx >= len(calendar._work)))
+    key_idx = np.where(outside, 0, key_idx)
     n = len(key_idx)
     if not (len(method_list) == len(budgets) == n):
         raise ValueError("methods, budgets and dates must have the same length")
@@ -105,6 +114,13 @@ def plan_many(rulebook: Rulebook, calendar: WorkingCalendar, methods: Sequence[s
     np_origin = calendar.from_index(np.zeros(1, dtype=np.int64))[0]
     ends: dict[str, np.ndarray] = {}
     errors: dict[int, str] = {}
+    what = "contract-signing deadline" if backward else "start date"
+    for i in np.flatnonzero(blank):
+        errors[int(i)] = f"no {what} (blank or unreadable date)"
+    for i in np.flatnonzero(outside):
+        errors[int(i)] = (f"{what} {raw_dates[i]} is outside the working calendar "
+                          f"({calendar.first_year}–{calendar.last_year} CE); check the year")
+    usable = ~(blank | outside)
     groups = 0
     overrides = dict(day_overrides or {})
     origin = calendar.first_day.toordinal()
@@ -127,18 +143,21 @@ def plan_many(rulebook: Rulebook, calendar: WorkingCalendar, methods: Sequence[s
             contract[sel] = np_origin + forward_idx(calendar, steps, start_sel)[-1]
 
     def one_by_one(m, sel: np.ndarray) -> None:
-        """Backward runs whose start falls under other rules than the deadline (rare)."""
+        """Backward runs whose start falls under other rules than the deadline (rare), and groups
+        whose results run off the calendar (each project then gets its own error)."""
         from schedule_engine.timeline import build_timeline
 
         for i in sel:
+            d = date.fromordinal(int(key_idx[i]) + origin)
             try:
                 t = build_timeline(rulebook, calendar, method=m, budget=float(budgets[i]),
-                                   contract_by=date.fromordinal(int(key_idx[i]) + origin),
-                                   day_overrides=overrides)
+                                   contract_by=d if backward else None,
+                                   start=None if backward else d, day_overrides=overrides)
             except InputError as exc:
                 errors[int(i)] = str(exc)
                 continue
-            start_out[i] = np.datetime64(t.start, "D")
+            if backward:
+                start_out[i] = np.datetime64(t.start, "D")
             contract[i] = np.datetime64(t.contract_date, "D")
             if with_milestones:
                 for ms in t.steps:
@@ -151,7 +170,9 @@ def plan_many(rulebook: Rulebook, calendar: WorkingCalendar, methods: Sequence[s
     lookup: dict[str, int] = {}
     inverse = np.fromiter((lookup.setdefault(x, len(lookup)) for x in method_list), np.int64, n)
     for text, mi in lookup.items():
-        sel_m = np.flatnonzero(inverse == mi)
+        sel_m = np.flatnonzero((inverse == mi) & usable)
+        if not len(sel_m):
+            continue
         try:
             m = rulebook.resolve_method(str(text))
         except InputError as exc:
@@ -186,12 +207,16 @@ def plan_many(rulebook: Rulebook, calendar: WorkingCalendar, methods: Sequence[s
                     one_by_one(m, sel)  # the deadline's rules may not exist; the start's may
                     continue
                 groups += 1
-                if not backward:
-                    store(sel, steps, key_idx[sel])
+                try:
+                    if not backward:
+                        store(sel, steps, key_idx[sel])
+                        continue
+                    start_sel = backward_idx(calendar, steps, key_idx[sel])
+                    same = np.searchsorted(bounds, start_sel, side="right") == p
+                    store(sel[same], steps, start_sel[same])
+                except CalendarRangeError:  # some result runs off the calendar: one by one
+                    one_by_one(m, sel)
                     continue
-                start_sel = backward_idx(calendar, steps, key_idx[sel])
-                same = np.searchsorted(bounds, start_sel, side="right") == p
-                store(sel[same], steps, start_sel[same])
                 if not same.all():
                     one_by_one(m, sel[~same])
             for i in sel_p[~assigned]:
@@ -202,5 +227,5 @@ def plan_many(rulebook: Rulebook, calendar: WorkingCalendar, methods: Sequence[s
                     errors[int(i)] = str(exc)
 
     if not backward:
-        start_out = np_origin + key_idx
+        start_out = np.where(usable, np_origin + key_idx, NAT)
     return BulkTimelines(contract=contract, ends=ends, errors=errors, groups=groups, start=start_out)

@@ -200,3 +200,26 @@ def test_vectorised_add_working_days_matches_scalar_for_negative_n(n):
     days = [date(2026, 4, 10), date(2026, 5, 4), date(2026, 12, 5), date(2027, 1, 1)]
     got = CAL.add_working_days_many(np.array(days, dtype="datetime64[D]"), n)
     assert [d.astype(object) for d in got] == [CAL.add_working_days(d, n) for d in days]
+
+
+@pytest.mark.parametrize("backward", [False, True])
+def test_bulk_reports_a_blank_or_out_of_range_date_per_project(backward):
+    """One blank (NaT) or out-of-calendar date must not stop the other projects (index range)."""
+    import numpy as np
+
+    from schedule_engine import plan_many
+
+    dates = np.array(["2026-01-05", "NaT", "2070-01-01", "2057-12-20", "1997-01-03", "2026-03-02"],
+                     dtype="datetime64[D]")
+    kw = {"contract_by": dates} if backward else {"starts": dates}
+    r = plan_many(RB, CAL, ["e-bidding"] * len(dates), [3e6] * len(dates), **kw)
+    good = [0, 5]
+    # 4: 1997 is before the Act (no rules); 3: forward from 20 Dec 2057 runs off the calendar
+    assert set(r.errors) == ({1, 2, 4} if backward else {1, 2, 3, 4})
+    assert np.isnat(r.contract[1]) and np.isnat(r.start[1])
+    for i in good:
+        d = dates[i].astype(object)
+        t = (build_timeline(RB, CAL, method="e-bidding", budget=3e6, contract_by=d) if backward
+             else build_timeline(RB, CAL, method="e-bidding", budget=3e6, start=d))
+        assert r.contract[i].astype(object) == t.contract_date
+    assert "date" in r.errors[1].lower() or "outside" in r.errors[1]
