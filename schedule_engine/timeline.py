@@ -209,20 +209,20 @@ def _backward_over_rule_periods(m: Method, calendar: WorkingCalendar, contract_b
     his = [*bounds, None]
     first_error: InputError | None = None
     too_early: tuple[date, date] | None = None
-    for lo, hi in reversed(list(zip(edges, his))):
-        on = min(max(lo, calendar.first_day), contract_by) if lo != date.min else (
-            bounds[0] - timedelta(days=1) if bounds else contract_by)
+    for lo, hi in reversed(list(zip(edges, his, strict=True))):
+        on = lo if lo != date.min else (bounds[0] - timedelta(days=1) if bounds else contract_by)
         try:
             tier, steps = resolve(on)
         except InputError as exc:
+            err = exc
             if first_error is None and too_early is not None and lo == date.min:
                 rules_from, s = too_early
-                exc = InputError(
+                err = InputError(
                     f"no start date lets {m.code} meet the contract deadline {contract_by.isoformat()}: "
                     f"under the rules in force from {rules_from.isoformat()} the latest start would be "
                     f"{s.isoformat()}, before those rules applied", value=contract_by,
                     hint="check the deadline (the Public Procurement Act 2560 rules apply from 2017-08-23)")
-            first_error = first_error or exc
+            first_error = first_error or err
             continue
         s = latest_start(calendar, steps, contract_by)
         if hi is not None and s >= hi:

@@ -6,6 +6,7 @@ import pytest
 
 from schedule_engine import build_timeline, default_calendar, default_rulebook
 from schedule_engine.catalogue import parse_rulebook
+from schedule_engine.errors import BudgetOutOfTierError
 
 CAL = default_calendar()
 RB = default_rulebook()
@@ -133,7 +134,7 @@ def test_ebidding_and_emarket_start_above_half_a_million_and_specific_caps_there
     for method in ("e-bidding", "e-market"):
         m = RB.resolve_method(method)
         assert min(t.budget_over for t in m.tiers) == 500_000
-        with pytest.raises(Exception):
+        with pytest.raises(BudgetOutOfTierError):
             m.tier_for(500_000, ON_2560)
     em = RB.resolve_method("e-market")
     assert em.tier_for(5_000_000, ON_2560).code == "0.5-5m"
