@@ -228,3 +228,25 @@ def test_inner_and_single_call_401s_refresh_and_go_on(google_env):
                                 namespace=NS, kinds=KINDS)
         assert rep.updated == 1 and rep.errors == 0
     assert {e["summary"] for e in emu.events("province@group.calendar.google.com")} >= {"อีกครั้ง"}
+
+
+def test_quota_in_a_mixed_run_over_two_calendars_then_rerun_converges(gh):
+    first = many(40) + [ev(f"A{i:02d}", calendar="agency-a") for i in range(20)]
+    with Ledger(":memory:") as led:
+        sync_events(first, gh.backend, led, namespace=NS, kinds=KINDS)
+        # next run: 10 updates, 5 deletes, 20 creates on province; 20 updates on agency-a
+        second = ([ev(f"P{i:03d}", summary=f"เปลี่ยน {i}") for i in range(10)]
+                  + many(35)[10:] + [ev(f"N{i:02d}") for i in range(20)]
+                  + [ev(f"A{i:02d}", calendar="agency-a", summary="ใหม่") for i in range(20)])
+        gh.emu.faults.fail_nth(3, 503, api="calendar", inner=True)
+        gh.emu.faults.fail_nth(20, "quotaExceeded", api="calendar", inner=True)
+        gh.emu.reset_counts()
+        with pytest.raises(QuotaExceededError):
+            sync_events(second, gh.backend, led, namespace=NS, kinds=KINDS)
+        # agency-a is written first (20 patches: the 3rd fails 503, the 20th quotaExceeded)
+        assert gh.emu.count(path="province", inner=True) == 0  # nothing after the stop
+        assert len([e for e in gh.emu.events(gh.ids["agency-a"]) if e["summary"] == "ใหม่"]) == 18
+        plan, rep = sync_events(second, gh.backend, led, namespace=NS, kinds=KINDS)
+        assert rep.errors == 0
+        assert len(led.entries(NS)) == 35 + 20 + 20
+    assert_calendar_is_plan(gh, second, ["province", "agency-a"])
