@@ -89,6 +89,15 @@ def load_closures(path: str | Path | None = None) -> tuple[Closure, ...]:
                 name_th=str(entry.get("name_th", "")), name_en=str(entry.get("name_en", "")),
                 confidence=str(entry.get("confidence", "")),
             ))
+    first: dict[date, tuple[str, str]] = {}  # date -> (kind, key) of its first entry
+    counts = {"closure": 0, "withdrawn": 0}
+    for c in out:
+        counts[c.kind] += 1
+        key = f"{c.kind}[{counts[c.kind]}]"
+        seen = first.setdefault(c.date, (c.kind, key))
+        if seen[0] != c.kind:
+            raise ConfigError(f"{c.date.isoformat()} is both added ({seen[1]}) and withdrawn ({key}); "
+                              "keep only the entry that is right", file=label, key=key)
     return tuple(out)
 
 

@@ -224,3 +224,16 @@ def test_bulk_reports_a_blank_or_out_of_range_date_per_project(backward):
              else build_timeline(RB, CAL, method="e-bidding", budget=3e6, start=d))
         assert r.contract[i].astype(object) == t.contract_date
     assert "date" in r.errors[1].lower() or "outside" in r.errors[1]
+
+
+def test_a_date_both_closed_and_withdrawn_is_refused(tmp_path):
+    """Contradictory holiday config must not silently make an added day off a working day."""
+    from schedule_engine.errors import ConfigError
+    from schedule_engine.workcal import load_closures
+
+    f = tmp_path / "h.toml"
+    f.write_text('[[closure]]\ndate = 2027-05-12\nreason = "Royal Ploughing Ceremony 2570"\n'
+                 'source = "announcement"\n\n[[withdrawn]]\ndate = 2027-05-12\nreason = "x"\n'
+                 'source = "y"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"2027-05-12.*closure\[1\].*withdrawn\[1\]"):
+        load_closures(f)
