@@ -6,8 +6,10 @@
   ``google_access.retry.Pacer`` (default 500 requests/minute; every inner call costs one token).
 * Each inner call is classified (``google_access.retry.classify``): rate limits, 5xx and connection
   errors are retried with bounded exponential backoff and jitter; an insert meeting 409 is turned
-  into a patch of the existing (possibly cancelled) event, which restores it; a delete meeting
-  404/410 is already done; 403 quotaExceeded stops the run at once (QuotaExceededError).
+  into a patch of the existing (possibly cancelled) event, which restores it — only when it is
+  procal's (its mark, or cancelled without properties and known to the ledger), else reported; a
+  delete meeting 404/410 is already done; 403 quotaExceeded stops the run at once
+  (QuotaExceededError).
 """
 
 from __future__ import annotations
