@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from procal import output as say
 from schedule_engine import (
     InputError,
     build_timeline,
@@ -173,6 +174,9 @@ def register(app: typer.Typer) -> None:
             render_table(timeline, lang)
         if explain:  # to stderr for json/csv so stdout stays machine-readable
             typer.echo(explain_timeline(timeline, cal, lang), err=fmt != "table")
+        unannounced = cal.unannounced_note(timeline.start, timeline.contract_date)
+        if unannounced:
+            say.note(unannounced)
 
     @app.command("methods")
     def methods(

@@ -158,6 +158,11 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
         bar.update(t, total=1, completed=1)
     result.plan_rows = len(book.plans)
     result.plan_problems = list(book.problems)
+    if book.timelines:
+        unannounced = cal.unannounced_note(min(t.start for t in book.timelines.values()),
+                                           max(t.contract_date for t in book.timelines.values()))
+        if unannounced:
+            result.notes.append(unannounced)
 
     # disbursement: the same source's tab, or its own source
     dsrc = settings.run.disbursement_source

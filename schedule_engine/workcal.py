@@ -31,7 +31,8 @@ import numpy as np
 from schedule_engine.dates import format_thai_date
 from schedule_engine.errors import CalendarRangeError, ConfigError
 
-__all__ = ["CalendarRangeError", "Closure", "WorkingCalendar", "default_calendar", "load_closures"]
+__all__ = ["CalendarRangeError", "Closure", "WorkingCalendar", "default_calendar", "load_announced_through",
+           "load_closures"]
 
 DEFAULT_FIRST_YEAR = 1997  # 2540 BE
 DEFAULT_LAST_YEAR = 2057  # 2600 BE
@@ -101,6 +102,28 @@ def load_closures(path: str | Path | None = None) -> tuple[Closure, ...]:
     return tuple(out)
 
 
+def load_announced_through(path: str | Path | None = None) -> int | None:
+    """``[meta] announced_through`` of ``config/holidays.toml``: the last year (CE) whose holidays
+    (Royal Ploughing Day, cabinet special days) treasury staff have entered; None when unset."""
+    if path is None:
+        text = resources.files("procal_config").joinpath("holidays.toml").read_text(encoding="utf-8")
+        label = "config/holidays.toml"
+    else:
+        label = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read holiday file: {exc}", file=label) from None
+    try:
+        value = tomllib.loads(text).get("meta", {}).get("announced_through")
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", file=label) from None
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise ConfigError(f"must be a year (CE) like 2027, got {value!r}", file=label,
+                          key="meta.announced_through")
+    return value
+
+
 class WorkingCalendar:
     """Working days over a fixed range of years (``first_year`` … ``last_year`` CE, inclusive)."""
 
@@ -156,9 +179,36 @@ class WorkingCalendar:
                 names_th.pop(c.date, None)
         cal = cls(names_en, first_year=first_year, last_year=last_year, names_th=names_th)
         cal.closures = tuple(closures)
+        # The package hard-codes Royal Ploughing Day (the government category) only for years it
+        # knows; later years silently count that day as a working day. Remember where the
+        # announced holidays stop, so callers can warn (config may extend it once staff add them).
+        gov = holidays_pkg.Thailand(categories=("government",), years=years)
+        known = max((d.year for d in gov), default=None)
+        configured = load_announced_through(closures_path)
+        cal.announced_through = max((y for y in (known, configured) if y is not None), default=None)
         return cal
 
     closures: tuple[Closure, ...] = ()
+    announced_through: int | None = None  # last CE year whose holidays are known; None = no limit
+
+    def unannounced_years(self, a: date, b: date) -> tuple[int, ...]:
+        """Years between ``a`` and ``b`` whose holidays are not announced yet (Royal Ploughing Day,
+        cabinet special days): dates there may end a working day too early."""
+        if self.announced_through is None:
+            return ()
+        lo, hi = min(a, b).year, max(a, b).year
+        return tuple(range(max(lo, self.announced_through + 1), hi + 1))
+
+    def unannounced_note(self, a: date, b: date) -> str | None:
+        """One sentence for people when ``a``…``b`` reaches past the announced holidays."""
+        years = self.unannounced_years(a, b)
+        if not years:
+            return None
+        be = ", ".join(str(y + 543) for y in years)
+        return (f"holidays of {be} (B.E.) are not announced yet: Royal Ploughing Day (วันพืชมงคล) "
+                f"and cabinet special days there are counted as working days, so dates may be a "
+                f"working day early; add them to config/holidays.toml when announced and set "
+                f"[meta] announced_through")
 
     # ----------------------------------------------------------------- helpers
     def _i(self, d: date) -> int:

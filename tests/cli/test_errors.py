@@ -135,3 +135,18 @@ def test_the_harness_sees_a_traceback_and_a_multi_line_error(workdir):
     wrapped = subprocess.run([sys.executable, "-c", "import sys; sys.stderr.write('error: a\\nb\\n')"],
                              capture_output=True, text=True, cwd=workdir)
     assert len(wrapped.stderr.strip().splitlines()) > 1
+
+
+def test_plan_past_the_announced_holidays_warns_on_stderr(workdir):
+    from schedule_engine import default_calendar
+
+    year = default_calendar().announced_through + 1
+    res = procal(["plan", "-m", "e-bidding", "-b", "3000000", "-s", f"{year}-03-01", "-f", "json"],
+                 workdir)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.lstrip().startswith("{")  # stdout stays machine-readable
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("note: ") and str(year + 543) in lines[0]
+    ok = procal(["plan", "-m", "e-bidding", "-b", "3000000", "-s", "2022-07-20", "-f", "json"],
+                workdir)
+    assert ok.returncode == 0 and ok.stderr == ""
