@@ -53,12 +53,11 @@ class Closure:
     confidence: str = ""
 
 
-def load_closures(path: str | Path | None = None) -> tuple[Closure, ...]:
-    """Read ``[[closure]]`` and ``[[withdrawn]]`` entries from ``config/holidays.toml``."""
+def _read_holiday_file(path: str | Path | None) -> tuple[dict, str]:
+    """Parse ``config/holidays.toml`` (or ``path``) once: ``(data, label for messages)``."""
     if path is None:
-        res = resources.files("procal_config").joinpath("holidays.toml")
         label = "config/holidays.toml"
-        text = res.read_text(encoding="utf-8")
+        text = resources.files("procal_config").joinpath("holidays.toml").read_text(encoding="utf-8")
     else:
         label = str(path)
         try:
@@ -66,9 +65,17 @@ def load_closures(path: str | Path | None = None) -> tuple[Closure, ...]:
         except OSError as exc:
             raise ConfigError(f"cannot read holiday file: {exc}", file=label) from None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text), label
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", file=label) from None
+
+
+def load_closures(path: str | Path | None = None) -> tuple[Closure, ...]:
+    """Read ``[[closure]]`` and ``[[withdrawn]]`` entries from ``config/holidays.toml``."""
+    return _closures_from(*_read_holiday_file(path))
+
+
+def _closures_from(data: dict, label: str) -> tuple[Closure, ...]:
     unknown = set(data) - {"closure", "withdrawn", "meta"}
     if unknown:
         raise ConfigError(f"unknown section(s) {sorted(unknown)}; use [[closure]] or [[withdrawn]]",
@@ -105,19 +112,11 @@ def load_closures(path: str | Path | None = None) -> tuple[Closure, ...]:
 def load_announced_through(path: str | Path | None = None) -> int | None:
     """``[meta] announced_through`` of ``config/holidays.toml``: the last year (CE) whose holidays
     (Royal Ploughing Day, cabinet special days) treasury staff have entered; None when unset."""
-    if path is None:
-        text = resources.files("procal_config").joinpath("holidays.toml").read_text(encoding="utf-8")
-        label = "config/holidays.toml"
-    else:
-        label = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot read holiday file: {exc}", file=label) from None
-    try:
-        value = tomllib.loads(text).get("meta", {}).get("announced_through")
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", file=label) from None
+    return _announced_from(*_read_holiday_file(path))
+
+
+def _announced_from(data: dict, label: str) -> int | None:
+    value = data.get("meta", {}).get("announced_through")
     if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
         raise ConfigError(f"must be a year (CE) like 2027, got {value!r}", file=label,
                           key="meta.announced_through")
@@ -168,8 +167,9 @@ class WorkingCalendar:
         th = holidays_pkg.Thailand(categories=HOLIDAY_CATEGORIES, years=years, language="th")
         names_en = dict(en.items())
         names_th = dict(th.items())
+        data, label = _read_holiday_file(closures_path)  # read once: closures and [meta]
         if closures is None:
-            closures = load_closures(closures_path)
+            closures = _closures_from(data, label)
         for c in closures:
             if c.kind == "closure":
                 names_en[c.date] = c.name_en or c.reason
@@ -184,7 +184,7 @@ class WorkingCalendar:
         # announced holidays stop, so callers can warn (config may extend it once staff add them).
         gov = holidays_pkg.Thailand(categories=("government",), years=years)
         known = max((d.year for d in gov), default=None)
-        configured = load_announced_through(closures_path)
+        configured = _announced_from(data, label)
         cal.announced_through = max((y for y in (known, configured) if y is not None), default=None)
         return cal
 
