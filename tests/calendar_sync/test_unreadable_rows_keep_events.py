@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from calendar_sync.backends import IcsBackend
 from calendar_sync.ledger import Ledger
@@ -25,6 +26,16 @@ from sheets_io.settings import SheetsSettings
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 25)
 PLANS = SheetsSettings().plans_tab
+
+
+@pytest.fixture
+def workspace(tmp_path) -> tuple[Path, Path]:
+    """A private copy of the example workbook and an empty output folder."""
+    src = tmp_path / "plans.xlsx"
+    shutil.copy(ROOT / "examples" / "plans.xlsx", src)
+    out = tmp_path / "out"
+    out.mkdir()
+    return src, out
 
 
 def _sync(book, out: Path):
@@ -60,12 +71,8 @@ def _row_of(ws, header, project_id: str) -> int:
     raise AssertionError(project_id)
 
 
-def test_unreadable_id_blocks_every_deletion_until_the_sheet_is_fixed(tmp_path):
-    src = tmp_path / "plans.xlsx"
-    shutil.copy(ROOT / "examples" / "plans.xlsx", src)
-    out = tmp_path / "out"
-    out.mkdir()
-
+def test_unreadable_id_blocks_every_deletion_until_the_sheet_is_fixed(workspace):
+    src, out = workspace
     book = read_plans(str(src), today=TODAY)
     first = sorted(p.project_id for p in book.plans)
     removed, blanked, broken = first[0], first[1], first[2]
@@ -102,12 +109,9 @@ def test_unreadable_id_blocks_every_deletion_until_the_sheet_is_fixed(tmp_path):
     assert _project_ids_on_calendars(out) == before - {removed}
 
 
-def test_deleting_a_row_rewrites_only_that_projects_events(tmp_path):
+def test_deleting_a_row_rewrites_only_that_projects_events(workspace):
     """Row numbers shift below an edit; events must not depend on them (no mass rewrite)."""
-    src = tmp_path / "plans.xlsx"
-    shutil.copy(ROOT / "examples" / "plans.xlsx", src)
-    out = tmp_path / "out"
-    out.mkdir()
+    src, out = workspace
     book = read_plans(str(src), today=TODAY)
     first_id = min(p.project_id for p in book.plans)
     removed_events = sum(1 for _ in _events_of(book, first_id))
