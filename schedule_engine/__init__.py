@@ -44,6 +44,19 @@ from schedule_engine.errors import (
     UnknownMethodError,
 )
 from schedule_engine.explain import explain, explain_timeline
+from schedule_engine.forecast import (
+    Action,
+    BulkForecast,
+    Deadline,
+    Forecast,
+    ForecastState,
+    StepForecast,
+    binding_deadline,
+    forecast_many,
+    forecast_timeline,
+    project_deadline,
+)
+from schedule_engine.measures import DeadlineMeasure, deadlines_for, load_measures, parse_measures
 from schedule_engine.model import (
     BudgetType,
     DayUnit,
@@ -113,4 +126,8 @@ __all__ = [
     "shipped_fiscal_years", "DisbursementRecord", "Thresholds", "Severity", "Figures",
     "AgencyResult", "LateMilestone", "Reconciliation", "reconcile", "late_milestones",
     "province_history", "line_figures", "pct2", "percent",
+    # early warning (forecast of the contract date against deadlines)
+    "ForecastState", "Forecast", "StepForecast", "Action", "Deadline", "BulkForecast",
+    "forecast_timeline", "forecast_many", "binding_deadline", "project_deadline",
+    "DeadlineMeasure", "load_measures", "parse_measures", "deadlines_for",
 ]

@@ -1,0 +1,1 @@
+"""Contract-signing deadline measures per fiscal year (FY<BE>.toml)."""
