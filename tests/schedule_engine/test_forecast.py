@@ -1,6 +1,7 @@
 """Early-warning forecast: properties (hypothesis), hand-checked golden cases, bulk = scalar."""
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -276,9 +277,11 @@ def test_binding_deadline_is_the_earliest_and_own_wins_a_tie():
 
 
 def test_measures_file_and_errors(tmp_path):
-    shipped = load_measures(2570)
-    assert {m.code for m in shipped} >= {"investment-over-1m-q2"}
+    example = Path(__file__).resolve().parents[2] / "examples" / "measures"
+    shipped = load_measures(2570, [example])
+    assert {m.code for m in shipped} >= {"investment-over-1m-q2", "carry-over-q1"}
     assert all(m.illustrative for m in shipped)
+    assert load_measures(2570) == ()  # procal ships no real dates
     assert load_measures(2499) == ()
     (tmp_path / "FY2570.toml").write_text(
         'fiscal_year = 2570\n[[deadline]]\ncode = "a"\nname_th = "ก"\ncontract_by = 2027-02-01\n',
