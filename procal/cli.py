@@ -10,11 +10,13 @@ Exit codes (documented in the README):
 from __future__ import annotations
 
 import sys
+from typing import Optional
 
 import typer
 
 from procal import output as say
 from schedule_engine.errors import ProcalError
+from schedule_engine.i18n import set_language
 
 # click's exception base, found through typer's public BadParameter: typer ≥ 0.2x vendors click
 # privately (typer._click), older typer uses click itself; this works with both.
@@ -43,8 +45,17 @@ def _register_all() -> None:
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+        lang: Optional[str] = typer.Option(
+            None, "--lang", help="th (default) | en: the language of messages, reports and feeds "
+                                 "(also PROCAL_LANG or [run] lang in procal.toml)"),
+) -> None:
     """Thai procurement timelines and budget deadlines on shared calendars."""
+    if lang is not None:
+        try:
+            set_language(lang)
+        except ValueError:
+            raise typer.BadParameter(f"{lang!r} is not one of th, en", param_hint="--lang") from None
 
 
 @app.command()

@@ -28,6 +28,7 @@ from schedule_engine import (
 )
 from schedule_engine.catalogue import Method, Rulebook, format_baht
 from schedule_engine.dates import format_date, today_bangkok
+from schedule_engine.i18n import get_language, set_language
 from schedule_engine.model import Timeline
 
 FORMATS = ("table", "json", "csv")
@@ -45,6 +46,15 @@ _T = {
            "latest": "latest start", "optional": "optional", "min": "min", "unit": "unit",
            "conf": "conf.", "method": "Method", "code": "Code", "default": "default"},
 }
+
+
+def _language(lang: str | None) -> str:
+    """The command's ``--lang``, else the global one (``procal --lang``, PROCAL_LANG, Thai)."""
+    if lang is None:
+        return get_language()
+    code = _choice(lang, LANGS, "--lang")
+    set_language(code)
+    return code
 
 
 def _parse_days(values: list[str]) -> dict[str, int]:
@@ -148,12 +158,12 @@ def register(app: typer.Typer) -> None:
         with_: List[str] = typer.Option([], "--with", help="Switch an optional step on (repeatable)"),
         without: List[str] = typer.Option([], "--without", help="Switch an optional step off (repeatable)"),
         fmt: str = typer.Option("table", "--format", "-f", help="table | json | csv"),
-        lang: str = typer.Option("th", "--lang", help="th | en"),
+        lang: Optional[str] = typer.Option(None, "--lang", help="th | en (default: procal --lang)"),
         explain: bool = typer.Option(False, "--explain", help="Explain every date (rule, days, skipped holidays)"),
     ) -> None:
         """Compute a procurement timeline (forward from --start or backward from --contract-by)."""
         fmt = _choice(fmt, FORMATS, "--format")
-        lang = _choice(lang, LANGS, "--lang")
+        lang = _language(lang)
         if start and contract_by:
             raise InputError("give either --start or --contract-by, not both",
                              hint="--start computes forward, --contract-by computes backward")
@@ -182,11 +192,11 @@ def register(app: typer.Typer) -> None:
     def methods(
         method: Optional[str] = typer.Option(None, "--method", "-m", help="Show only this method"),
         on: Optional[str] = typer.Option(None, "--on", help="Rules in force on this date (default today, Bangkok)"),
-        lang: str = typer.Option("th", "--lang", help="th | en"),
+        lang: Optional[str] = typer.Option(None, "--lang", help="th | en (default: procal --lang)"),
         fmt: str = typer.Option("table", "--format", "-f", help="table | json"),
     ) -> None:
         """List procurement methods, budget tiers and steps with their legal minimums and sources."""
-        lang = _choice(lang, LANGS, "--lang")
+        lang = _language(lang)
         fmt = _choice(fmt, ("table", "json"), "--format")
         rulebook = default_rulebook()
         when = parse_date(on) if on else today_bangkok()

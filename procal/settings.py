@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from schedule_engine.errors import ConfigError
+from schedule_engine.i18n import normalize_language, use_settings_language
 from schedule_engine.reconcile import Severity, Thresholds
 from schedule_engine.targets import TARGET_MODES
 
@@ -34,6 +35,7 @@ class RunSettings:
     backend: str = "auto"  # auto | ics | google
     reports_dir: Path | None = None  # default <sync.out_dir>/reports
     reports: bool = True  # write the xlsx + PNG report on every run
+    lang: str = "th"  # th | en: messages, reports, charts and feeds (--lang / PROCAL_LANG win)
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def _decimal(v: Any, file, key) -> Decimal:
 
 
 def _run(data: Mapping, base: Path, file) -> RunSettings:
-    _check_keys(data, {"source", "disbursement_source", "backend", "reports_dir", "reports"},
+    _check_keys(data, {"source", "disbursement_source", "backend", "reports_dir", "reports", "lang"},
                 file, "run")
     kw: dict[str, Any] = {}
     for k in ("source", "disbursement_source"):
@@ -157,6 +159,11 @@ def _run(data: Mapping, base: Path, file) -> RunSettings:
     for k in ("reports",):
         if k in data:
             kw[k] = _bool(data[k], file, f"run.{k}")
+    if "lang" in data:
+        code = normalize_language(data["lang"]) if isinstance(data["lang"], str) else None
+        if code is None:
+            raise _bad(file, "run.lang", f"must be th or en, got {data['lang']!r}")
+        kw["lang"] = code
     return RunSettings(**kw)
 
 
@@ -281,7 +288,10 @@ def load_settings(path: str | Path | None = None, *, required: bool = False) -> 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from None
-    return from_mapping(data, str(path))
+    settings = from_mapping(data, str(path))
+    if "lang" in data.get("run", {}):
+        use_settings_language(settings.run.lang)  # --lang / PROCAL_LANG still win
+    return settings
 
 
 def with_overrides(settings: ProcalSettings, *, out_dir: Path | None = None,
@@ -306,6 +316,7 @@ TEMPLATE = '''\
 # disbursement_source = "gfmis-2570-10.xlsx"   # when GFMIS figures live in another file
 backend = "auto"          # auto (Google when credentials exist, else .ics files) | ics | google
 reports = true            # write the xlsx report and PNG charts on every run
+lang = "th"               # th | en: messages, reports, charts and feeds (--lang en wins)
 # reports_dir = "procal-out/reports"
 
 [targets]

@@ -57,6 +57,16 @@ from schedule_engine.forecast import (
     project_deadline,
 )
 from schedule_engine.measures import DeadlineMeasure, deadlines_for, load_measures, parse_measures
+from schedule_engine.i18n import (
+    LANGS,
+    N_,
+    get_language,
+    normalize_language,
+    set_language,
+    t,
+    tn,
+    use_settings_language,
+)
 from schedule_engine.model import (
     BudgetType,
     DayUnit,
@@ -103,6 +113,9 @@ from schedule_engine.timeline import (
 from schedule_engine.workcal import Closure, WorkingCalendar, default_calendar, load_closures
 
 __all__ = [
+    # messages (Thai first; docs/messages.md)
+    "t", "tn", "N_", "LANGS", "set_language", "get_language", "use_settings_language",
+    "normalize_language",
     # errors (one tree, rooted at ProcalError)
     "ProcalError", "ConfigError", "RulebookError", "TargetsError", "InputError", "Location",
     "DateParseError", "UnknownMethodError", "BudgetOutOfTierError", "BelowLegalMinimumError",

@@ -72,11 +72,13 @@ class Location:
     column: str | None = None
 
     def __str__(self) -> str:
+        from schedule_engine.i18n import t
+
         parts = []
         if self.sheet:
-            parts.append(f"sheet '{self.sheet}'")
+            parts.append(t("sheet '{sheet}'", sheet=self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(t("row {row}", row=self.row))
         if self.column:
             parts.append(self.column)
         return ", ".join(parts)

@@ -244,3 +244,29 @@ def google_target(request, tmp_path):
 def pytest_addoption(parser):
     parser.addoption("--live-network", action="store_true", default=False,
                      help="allow non-loopback connections (only for -m live runs against real Google)")
+
+
+# ----------------------------------------------------------------------------- message language
+@pytest.fixture
+def lang_en(monkeypatch):
+    """Messages in English for this test (in-process and in ``procal`` subprocesses): for tests
+    that assert on the English wording. Thai is the default everywhere else."""
+    from schedule_engine import i18n
+
+    monkeypatch.setenv("PROCAL_LANG", "en")
+    saved = dict(i18n._state)
+    i18n._state.update(lang=None, explicit=False)
+    yield
+    i18n._state.update(saved)
+
+
+@pytest.fixture
+def lang_th(monkeypatch):
+    """Messages in Thai (the default) for this test, whatever the environment says."""
+    from schedule_engine import i18n
+
+    monkeypatch.setenv("PROCAL_LANG", "th")
+    saved = dict(i18n._state)
+    i18n._state.update(lang=None, explicit=False)
+    yield
+    i18n._state.update(saved)

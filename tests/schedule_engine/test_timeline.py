@@ -137,7 +137,7 @@ def test_errors(rulebook, cal):
         build_timeline(rulebook, cal, method="e-bidding", budget=1e6, start=date(2017, 1, 5))
 
 
-def test_timeline_for_plan_places_errors_on_the_row(rulebook, cal):
+def test_timeline_for_plan_places_errors_on_the_row(rulebook, cal, lang_en):
     plan = ProjectPlan(project_id="P1", agency="A", name="n", budget_type="investment",
                        budget_source="x", amount=Decimal("450000"), method="e-bidding",
                        start=date(2022, 7, 20), source_ref=SourceRef("wb.xlsx", "plan", 7))

@@ -17,6 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "examples"))
 import disbursement_data  # noqa: E402
 
+# these tests pin the English wording; Thai is checked in tests/sheets_io/test_thai_messages.py
+pytestmark = pytest.mark.usefixtures("lang_en")
+
 
 def _book(path, headers, rows, tab="เบิกจ่าย"):
     wb = openpyxl.Workbook()

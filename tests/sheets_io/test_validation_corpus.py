@@ -9,6 +9,9 @@ import pytest
 from schedule_engine.errors import SourceError
 from sheets_io import SheetsSettings, read_plans
 
+# these tests pin the English wording; Thai is checked in tests/sheets_io/test_thai_messages.py
+pytestmark = pytest.mark.usefixtures("lang_en")
+
 S = SheetsSettings()
 TODAY = date(2026, 11, 25)
 H = ["รหัสโครงการ", "หน่วยงาน", "ชื่อโครงการ", "ประเภทงบประมาณ", "แหล่งงบประมาณ", "วงเงิน",
