@@ -86,6 +86,9 @@ def main(argv: list[str] | None = None) -> None:
         hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
         say.error(f"{exc.format_message()}{hint}", err_console)
         sys.exit(EXIT_FAILED)
+    except OSError as exc:  # any filesystem failure: one line naming the path, never a traceback
+        say.error(say.filesystem_message(exc), err_console)
+        sys.exit(EXIT_FAILED)
     except typer.Abort:
         say.error("aborted", err_console)
         sys.exit(EXIT_FAILED)

@@ -243,6 +243,8 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
     # 3. write back schedule and status
     if not dry_run:
         result.write_report = write_back(book.source, book, today=today, calendar=cal)
+        if result.write_report.note and book.source.kind == "xlsx":
+            result.notes.append(result.write_report.note)
     return result
 
 

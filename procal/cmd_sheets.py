@@ -32,10 +32,10 @@ def _load_config(path: Optional[Path]) -> dict:
         if not default.exists():
             return {}
         path = default
+    from schedule_engine.text import read_config_text
+
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("file not found", file=str(path)) from None
+        return tomllib.loads(read_config_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from None
 
@@ -149,6 +149,8 @@ def register(app: typer.Typer) -> None:
             if report is not None and report.written:
                 console.print("wrote " + ", ".join(f"'{t}' ({n} rows)" for t, n in
                                                    report.tabs.items()), highlight=False)
+                if book.source.kind == "xlsx":
+                    say.note(report.note, say.stderr_console())
         raise typer.Exit(EXIT_ROW_ERRORS if book.problems else EXIT_OK)
 
     @app.command("export")

@@ -280,10 +280,9 @@ def load_settings(path: str | Path | None = None, *, required: bool = False) -> 
             return from_mapping({}, None)
         path = Path(CONFIG_NAME)
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+    from schedule_engine.text import read_config_text
+
+    text = read_config_text(path)  # UTF-8 with/without BOM, UTF-16; else "save as UTF-8"
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

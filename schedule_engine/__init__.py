@@ -110,6 +110,7 @@ from schedule_engine.timeline import (
     step_status,
     timeline_for_plan,
 )
+from schedule_engine.text import decode_config, normalise_text, read_config_text, text_key
 from schedule_engine.workcal import Closure, WorkingCalendar, default_calendar, load_closures
 
 __all__ = [
@@ -143,4 +144,6 @@ __all__ = [
     "ForecastState", "Forecast", "StepForecast", "Action", "Deadline", "BulkForecast",
     "forecast_timeline", "forecast_many", "binding_deadline", "project_deadline",
     "DeadlineMeasure", "load_measures", "parse_measures", "deadlines_for",
+    # typed text: one matching key everywhere, config files in any Windows encoding
+    "text_key", "normalise_text", "decode_config", "read_config_text",
 ]

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from schedule_engine.errors import BudgetOutOfTierError, RulebookError, UnknownMethodError
+from schedule_engine.text import text_key
 
 UNITS = ("working", "calendar")
 CONFIDENCES = ("P", "T", "S", "U")
@@ -26,7 +27,7 @@ _FAR_FUTURE = date.max
 
 def _norm(text: str) -> str:
     """Case-, space-, dot- and dash-insensitive key for method names."""
-    return "".join(ch for ch in str(text).casefold() if not ch.isspace() and ch not in "-_.()/")
+    return "".join(ch for ch in text_key(text) if not ch.isspace() and ch not in "-_.()/")
 
 
 def format_baht(amount: Decimal) -> str:
@@ -416,11 +417,9 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         text = resources.files("procal_config").joinpath("procurement_methods.toml").read_text(
             encoding="utf-8")
         return parse_rulebook(text, "config/procurement_methods.toml")
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RulebookError(f"cannot read the rulebook: {exc}", file=str(path)) from None
-    return parse_rulebook(text, str(path))
+    from schedule_engine.text import read_config_text
+
+    return parse_rulebook(read_config_text(path), str(path))
 
 
 @functools.lru_cache(maxsize=1)

@@ -35,6 +35,7 @@ from typing import Iterable, Literal, Mapping
 from schedule_engine.dates import fiscal_year as fiscal_year_of
 from schedule_engine.dates import quarter_bounds, quarter_of
 from schedule_engine.errors import TargetsError
+from schedule_engine.text import read_config_text
 from schedule_engine.model import BudgetType
 
 TargetMode = Literal["pro_rata", "quarter_end"]
@@ -177,7 +178,7 @@ def load_targets(fiscal_year: int, dirs: Iterable[str | Path] = ()) -> TargetTab
     for label, path in _candidates(fiscal_year, dirs):
         if path.is_file():
             try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
+                data = tomllib.loads(read_config_text(path))
             except tomllib.TOMLDecodeError as exc:
                 raise TargetsError(f"not valid TOML: {exc}", file=label) from None
             return parse_targets(data, file=label, fiscal_year=fiscal_year)

@@ -60,10 +60,9 @@ def _read_holiday_file(path: str | Path | None) -> tuple[dict, str]:
         text = resources.files("procal_config").joinpath("holidays.toml").read_text(encoding="utf-8")
     else:
         label = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot read holiday file: {exc}", file=label) from None
+        from schedule_engine.text import read_config_text
+
+        text = read_config_text(path)
     try:
         return tomllib.loads(text), label
     except tomllib.TOMLDecodeError as exc:

@@ -16,7 +16,7 @@ from pathlib import Path
 from schedule_engine.dates import THAI_MONTHS_SHORT, fiscal_year, format_thai_date
 from sheets_io.cells import clean_text
 from sheets_io.plans import PlanBook
-from sheets_io.tables import _safe_text_cell
+from sheets_io.tables import _safe_text_cell, refuse_overwriting_input
 
 # key steps shown in the report: (step code, Thai column title)
 KEY_STEPS = (
@@ -51,6 +51,7 @@ def export_plan_report(book: PlanBook, path: str | Path, *, fiscal_year_be: int 
     from openpyxl.utils import get_column_letter
 
     path = Path(path)
+    refuse_overwriting_input(path, book.source)
     if fiscal_year_be is None:
         years = Counter(fiscal_year(book.timelines[p.project_id].contract_date) for p in book.plans)
         fiscal_year_be = years.most_common(1)[0][0] if years else None

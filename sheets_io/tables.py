@@ -186,6 +186,11 @@ class TableSource:
         if bad:
             raise SourceError(f"procal never writes to agency-entered tabs ({', '.join(bad)})")
 
+    @property
+    def write_target(self) -> str:
+        """Where ``write_tabs`` writes (the sheet itself, or procal's own workbook/files)."""
+        return self.label
+
     # --- locations
     def location(self, tab: str, row: int | None = None, column: str | None = None) -> Location:
         return Location(source=self.label, sheet=tab, row=row, column=column)
@@ -232,27 +237,86 @@ def _safe_text_cell(cell, value: object) -> None:
             cell.quotePrefix = True
 
 
+def same_file(a: "str | os.PathLike", b: "str | os.PathLike") -> bool:
+    """True when two paths name one file (after links, ``..``, case on case-insensitive disks)."""
+    try:
+        if os.path.exists(a) and os.path.exists(b):
+            return os.path.samefile(a, b)
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def source_files(source: "TableSource") -> list[Path]:
+    """The local files a source reads (none for Google)."""
+    path = getattr(source, "path", None)
+    if path is None:
+        return []
+    path = Path(path)
+    if path.is_dir():
+        return sorted(path.glob("*.csv"))
+    out = [path]
+    if isinstance(source, CsvSource) and path.parent.is_dir():
+        out += sorted(path.parent.glob(f"{path.stem}.*.csv"))
+    return out
+
+
+def refuse_overwriting_input(out: "str | os.PathLike", *sources: "TableSource | str | None") -> None:
+    """SourceError when ``out`` is one of the files procal reads (never overwrite agency data)."""
+    for src in sources:
+        if src is None:
+            continue
+        files = [Path(src)] if isinstance(src, (str, os.PathLike)) else source_files(src)
+        for f in files:
+            if same_file(out, f):
+                raise SourceError(
+                    f"{out}: ไฟล์ผลลัพธ์คือไฟล์ต้นฉบับของหน่วยงาน ({f}) — procal ไม่เขียนทับ "
+                    f"ใช้ชื่ออื่นกับ --out (the output is the agencies' own input file; choose "
+                    f"another name)")
+
+
 # ------------------------------------------------------------------------------------- xlsx
 class XlsxSource(TableSource):
-    """An Excel workbook read with openpyxl (values, not formulas); tabs = worksheets."""
+    """An Excel workbook read with openpyxl (values, not formulas); tabs = worksheets.
+
+    **procal never rewrites the agencies' workbook.** openpyxl cannot carry shapes, text boxes,
+    form controls, slicers or some chart/comment formatting through a save, so writing the
+    ``schedule`` / ``status`` tabs into the agencies' file could silently delete their work. They
+    go into a workbook procal owns beside it, :attr:`output_path` = ``<name>.procal.xlsx``; the
+    agencies' file stays byte for byte as it was. Reading procal's own tabs (to carry a held
+    project's last schedule over) looks in that workbook first.
+    """
 
     kind = "xlsx"
+    OUTPUT_SUFFIX = ".procal.xlsx"
 
     def __init__(self, path: str | os.PathLike, settings: SheetsSettings | None = None):
         self.path = Path(path)
         super().__init__(str(path), settings)
 
-    def _load(self, read_only: bool):
+    @property
+    def output_path(self) -> Path:
+        """The workbook procal writes its tabs into (never the agencies' own file)."""
+        name = self.path.name
+        stem = name[: -len(".xlsx")] if name.lower().endswith((".xlsx", ".xlsm")) else self.path.stem
+        return self.path.with_name(stem + self.OUTPUT_SUFFIX)
+
+    @property
+    def write_target(self) -> str:
+        return str(self.output_path)
+
+    def _load(self, read_only: bool, path: Path | None = None):
         import openpyxl
 
-        if not self.path.exists():
-            raise SourceError(f"{self.path}: file not found")
+        path = path or self.path
+        if not path.exists():
+            raise SourceError(f"{path}: file not found")
         try:
-            return openpyxl.load_workbook(self.path, read_only=read_only, data_only=True)
+            return openpyxl.load_workbook(path, read_only=read_only, data_only=True)
         except PermissionError as exc:
-            raise SourceError(f"{self.path}: no permission to read the file ({exc})") from None
+            raise SourceError(f"{path}: no permission to read the file ({exc})") from None
         except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
-            raise SourceError(f"{self.path}: not a readable .xlsx workbook ({exc})") from None
+            raise SourceError(f"{path}: not a readable .xlsx workbook ({exc})") from None
 
     def tab_names(self) -> list[str]:
         wb = self._load(read_only=True)
@@ -261,29 +325,60 @@ class XlsxSource(TableSource):
         finally:
             wb.close()
 
+    @staticmethod
+    def _grid(ws) -> list[list[object]]:
+        grid = [list(r) for r in ws.iter_rows(values_only=True)]
+        while grid and not any(clean_text(v) for v in grid[-1]):
+            grid.pop()
+        return grid
+
+    def _own_tabs(self) -> set[str]:
+        return {self.settings.schedule_tab, self.settings.status_tab}
+
     def read_tabs(self, names: Sequence[str], *, optional: Iterable[str] = ()) -> dict[str, Table]:
+        optional = list(optional)
+        out: dict[str, Table] = {}
+        own = [n for n in [*names, *optional] if n in self._own_tabs()]
+        if own and self.output_path.is_file() and not same_file(self.output_path, self.path):
+            try:
+                owb = self._load(read_only=True, path=self.output_path)
+            except SourceError:
+                owb = None  # a broken output workbook is rewritten whole on the next write
+            if owb is not None:
+                try:
+                    for name, title in match_tabs(own, list(owb.sheetnames)).items():
+                        out[name] = Table(self.label, title, self._grid(owb[title]))
+                finally:
+                    owb.close()
         wb = self._load(read_only=True)
         try:
             present = list(wb.sheetnames)
             titles = match_tabs([*names, *optional], present)
-            missing = [n for n in names if n not in titles]
+            missing = [n for n in names if n not in titles and n not in out]
             if missing:
                 raise _missing_tabs_error(self.label, missing, present)
-            out: dict[str, Table] = {}
             for name in [*names, *[o for o in optional if o not in names]]:
-                if name not in titles:
+                if name in out or name not in titles:
                     continue
-                grid = [list(r) for r in wb[titles[name]].iter_rows(values_only=True)]
-                while grid and not any(clean_text(v) for v in grid[-1]):
-                    grid.pop()
-                out[name] = Table(self.label, titles[name], grid)
+                out[name] = Table(self.label, titles[name], self._grid(wb[titles[name]]))
             return out
         finally:
             wb.close()
 
     def write_tabs(self, tabs: Mapping[str, Sequence[Sequence[object]]]) -> None:
+        import openpyxl
+
         self._refuse_agency_tabs(tabs)
-        wb = self._load(read_only=False)
+        target = self.output_path
+        if target.exists():
+            try:
+                wb = openpyxl.load_workbook(target)
+            except Exception:  # noqa: BLE001 - procal's own file, unreadable: start it afresh
+                wb = openpyxl.Workbook()
+                wb.remove(wb.active)
+        else:
+            wb = openpyxl.Workbook()
+            wb.remove(wb.active)
         for name, rows in tabs.items():
             if name in wb.sheetnames:
                 idx = wb.sheetnames.index(name)
@@ -296,10 +391,15 @@ class XlsxSource(TableSource):
                     _safe_text_cell(ws.cell(row=r, column=c), v)
             if rows:
                 ws.freeze_panes = "A2"
+        if not wb.sheetnames:
+            wb.create_sheet("procal")
         try:
-            wb.save(self.path)
+            wb.save(target)
         except PermissionError as exc:
-            raise SourceError(f"{self.path}: cannot write (is it open in Excel?) ({exc})") from None
+            raise SourceError(f"{target}: cannot write (is it open in Excel?) ({exc.strerror})"
+                              ) from None
+        except OSError as exc:
+            raise SourceError(f"{target}: cannot write ({exc.strerror or exc})") from None
 
 
 # -------------------------------------------------------------------------------------- csv
@@ -335,24 +435,7 @@ class CsvSource(TableSource):
 
     @staticmethod
     def _read_csv(path: Path) -> list[list[object]]:
-        import pandas as pd
-
-        last: Exception | None = None
-        for enc in ("utf-8-sig", "cp874"):
-            try:
-                df = pd.read_csv(path, header=None, dtype=str, keep_default_na=False,
-                                 encoding=enc, skip_blank_lines=False)
-                break
-            except UnicodeDecodeError as exc:
-                last = exc
-            except pd.errors.EmptyDataError:
-                return []
-            except PermissionError as exc:
-                raise SourceError(f"{path}: no permission to read the file ({exc})") from None
-        else:
-            raise SourceError(f"{path}: not UTF-8 or Thai Windows text ({last}); save as "
-                              f"'CSV UTF-8'") from None
-        return df.values.tolist()
+        return read_csv_grid(path)
 
     def read_tabs(self, names: Sequence[str], *, optional: Iterable[str] = ()) -> dict[str, Table]:
         if not self.path.exists():
@@ -382,6 +465,64 @@ class CsvSource(TableSource):
                         w.writerow([_csv_safe(v) for v in row])
             except OSError as exc:
                 raise SourceError(f"{path}: cannot write ({exc})") from None
+
+
+CSV_DELIMITERS = (",", ";", "\t", "|")
+
+
+def read_csv_grid(path: Path) -> list[list[object]]:
+    """A CSV file as a grid of text cells, whatever Excel or LINE made of it.
+
+    Encoding: UTF-8 (BOM or not), UTF-16 (Excel's "Unicode text"), else Thai Windows cp874. The
+    separator is sniffed (``,`` ``;`` tab ``|``): the one that splits the header area into the
+    most columns, so ``;``-separated files with ``2,000,000`` amounts read right. Rows may be
+    ragged: cells beyond the header are ignored (Table.records maps only headed columns).
+    """
+    import csv
+    import io
+
+    try:
+        data = path.read_bytes()
+    except PermissionError as exc:
+        raise SourceError(f"{path}: no permission to read the file ({exc.strerror})") from None
+    except IsADirectoryError:
+        raise SourceError(f"{path}: is a folder, not a CSV file") from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    text = None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            text = None
+    if text is None:
+        for enc in ("utf-8-sig", "cp874"):
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+    if text is None or "\x00" in text:
+        raise SourceError(f"{path}: not UTF-8 or Thai Windows text; save as 'CSV UTF-8'")
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        return []
+    sample_lines = [ln for ln in text.splitlines() if ln.strip()][:10]
+    sample = "\n".join(sample_lines)
+
+    def widest(delim: str) -> int:
+        try:
+            rows = list(csv.reader(io.StringIO(sample), delimiter=delim))
+        except csv.Error:
+            return 0
+        return max((len(r) for r in rows), default=0)
+
+    delimiter = max(CSV_DELIMITERS, key=lambda d: (widest(d), d == ","))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise SourceError(f"{path}: not a readable CSV file ({exc})") from None
+    return [list(r) for r in rows]
 
 
 def _csv_safe(v: object) -> object:

@@ -42,6 +42,19 @@ class WriteReport:
     tabs: dict[str, int] = field(default_factory=dict)  # tab -> data rows written
     carried_over: int = 0  # schedule rows kept for held projects
     held_projects: tuple[str, ...] = ()
+    target: str = ""  # where the tabs went: the Google Sheet, or procal's own <name>.procal.xlsx
+
+    @property
+    def note(self) -> str:
+        """One line for people: where the tabs went (and, for a workbook, that theirs is untouched)."""
+        if not self.written:
+            return ""
+        tabs = ", ".join(self.tabs)
+        if self.target.lower().endswith(".procal.xlsx"):
+            return (f"แท็บ {tabs} เขียนลงไฟล์ {self.target} แยกจากไฟล์ของหน่วยงานซึ่งไม่ถูกแก้ไข "
+                    f"(wrote {tabs} to {self.target}; the agencies' workbook is left untouched so "
+                    f"its shapes, text boxes and charts survive)")
+        return f"แท็บ {tabs} เขียนลง {self.target} (wrote {tabs} to {self.target})"
 
 
 def schedule_rows(book: PlanBook, *, today: date, calendar: WorkingCalendar,
@@ -126,4 +139,5 @@ def write_back(source: TableSource | str | None, book: PlanBook, *, today: date,
     src.write_tabs({book.settings.schedule_tab: sched, book.settings.status_tab: status})
     return WriteReport(written=True, tabs={book.settings.schedule_tab: len(sched) - 1,
                                            book.settings.status_tab: len(status) - 1},
-                       carried_over=carried, held_projects=tuple(sorted(book.held_project_ids)))
+                       carried_over=carried, held_projects=tuple(sorted(book.held_project_ids)),
+                       target=src.write_target)

@@ -39,7 +39,8 @@ def test_run_with_no_arguments_uses_the_example_and_writes_ics_reports_state(in_
     assert (out / "reports" / "disbursement-2570-10.xlsx").is_file()
     assert (out / "reports" / "charts" / "province-progress.png").is_file()
     # write-back went to the copy, never to the shipped example
-    assert {"schedule", "status"} <= set(openpyxl.load_workbook(out / "plans.xlsx").sheetnames)
+    assert {"schedule", "status"} <= set(openpyxl.load_workbook(out / "plans.procal.xlsx").sheetnames)
+    assert (out / "plans.xlsx").read_bytes() == (ROOT / "examples" / "plans.xlsx").read_bytes()
     assert "schedule" not in openpyxl.load_workbook(ROOT / "examples" / "plans.xlsx").sheetnames
     assert "ILLUSTRATIVE" in res.output
     # a second run changes nothing; a dry run writes nothing
