@@ -60,12 +60,18 @@ def _language(lang: str | None) -> str:
 def _parse_days(values: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for v in values:
+        from sheets_io.cells import parse_day_count  # the one day-count parser (sheet and CLI)
+
         code, sep, num = v.partition("=")
         code, num = code.strip(), num.strip()
-        if not sep or not code or not num.lstrip("-").isdigit():
-            raise InputError(f"--days {v!r} is not CODE=N", value=v,
-                             hint="write e.g. --days invitation=8 (see `procal methods` for step codes)")
-        out[code] = int(num)
+        hint = "write e.g. --days invitation=8 (see `procal methods` for step codes)"
+        if not sep or not code or not num:
+            raise InputError(f"--days {v!r} is not CODE=N", value=v, hint=hint)
+        try:
+            out[code] = parse_day_count(num)
+        except InputError as exc:
+            raise InputError(f"--days {v!r} is not CODE=N: {exc.reason}", value=v,
+                             hint=exc.hint) from None
     return out
 
 

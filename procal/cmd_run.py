@@ -172,9 +172,9 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
             from sheets_io.tables import open_source
 
             dbook = read_disbursement(open_source(dsrc, settings=settings.sheets, clients=clients),
-                                      settings=settings.sheets)
+                                      settings=settings.sheets, today=today)
         else:
-            dbook = read_disbursement(book.source, settings=settings.sheets)
+            dbook = read_disbursement(book.source, settings=settings.sheets, today=today)
     except SourceError as exc:
         if dsrc or "not found" not in str(exc):
             raise
@@ -438,9 +438,9 @@ def report_job(settings, *, source: str | None = None, today: str | date | None 
     clients = google_clients_for(settings, src, "ics", write=False)  # the report only reads
     book = read_plans(src, settings=settings.sheets, calendar=cal, today=day, clients=clients)
     if settings.run.disbursement_source:
-        dbook = read_disbursement(settings.run.disbursement_source, settings=settings.sheets)
+        dbook = read_disbursement(settings.run.disbursement_source, settings=settings.sheets, today=day)
     else:
-        dbook = read_disbursement(book.source, settings=settings.sheets)
+        dbook = read_disbursement(book.source, settings=settings.sheets, today=day)
     if not dbook.records:
         raise SourceError(f"{dbook.source}: the disbursement tab has no valid rows to report on")
     tdirs = settings.targets.dirs

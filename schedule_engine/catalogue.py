@@ -419,7 +419,7 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         return parse_rulebook(text, "config/procurement_methods.toml")
     from schedule_engine.text import read_config_text
 
-    return parse_rulebook(read_config_text(path), str(path))
+    return parse_rulebook(read_config_text(path, RulebookError), str(path))
 
 
 @functools.lru_cache(maxsize=1)

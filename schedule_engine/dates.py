@@ -44,6 +44,16 @@ for _i, (_s, _l, _es, _el) in enumerate(
     for _name in (_s, _l, _es, _el):
         _MONTH_NAMES[_name.replace(".", "").replace(" ", "").lower()] = _i
 _MONTH_NAMES["sept"] = 9
+# what Thai speakers type for the long names: ธันวา, พฤศจิกา, มกรา … (the ending คม/ยน/พันธ์ dropped)
+for _i, _l in enumerate(THAI_MONTHS_LONG, start=1):
+    for _end in ("าคม", "ายน", "าพันธ์"):
+        if _l.endswith(_end):
+            _MONTH_NAMES[_l[: -len(_end) + 1]] = _i
+# a weekday before the date: "วันพุธที่ 1 ธ.ค. 2569", "พุธ 1 ธ.ค. 2569", "Wed, 1 Dec 2026"
+_WEEKDAY_PREFIX = re.compile(
+    r"^(?:วัน)?(?:" + "|".join(THAI_WEEKDAYS + ("พฤหัส",)) + r")(?:ที่)?\s*[,.]?\s*"
+    r"|^(?:" + "|".join(EN_WEEKDAYS) + r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+",
+    re.IGNORECASE)
 
 EXCEL_EPOCH = date(1899, 12, 30)  # Excel 1900 system (serial 1 = 1900-01-01 with the 1900 leap bug)
 _MIN_SERIAL = 61  # serials below 61 hit Excel's phantom 29 Feb 1900; refuse them
@@ -129,6 +139,7 @@ def parse_date(value: object) -> date:
     if not text:
         raise DateParseError("the date is empty", value=value, hint=_HINT)
 
+    text = _WEEKDAY_PREFIX.sub("", text, count=1) or text
     m = _ISO_RE.match(text)
     if m and len(m.group(1)) == 4:
         y = _year_to_ce(m.group(1), value)
@@ -139,7 +150,8 @@ def parse_date(value: object) -> date:
         return _make(y, int(m.group(2)), int(m.group(1)), value)
     m = _NAMED_RE.match(text)
     if m:
-        month_key = m.group(2).replace(".", "").replace(" ", "").replace(",", "").lower()
+        month_key = (m.group(2).replace(".", "").replace(" ", "").replace(",", "").lower()
+                     .strip("-/"))  # Thai Excel's d-mmm-yyyy as text: 1-ธ.ค.-2569
         month = _MONTH_NAMES.get(month_key)
         if month is None:
             raise DateParseError(f"unknown month {m.group(2)!r} in {value!r}", value=value, hint=_HINT)

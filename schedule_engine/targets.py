@@ -178,7 +178,7 @@ def load_targets(fiscal_year: int, dirs: Iterable[str | Path] = ()) -> TargetTab
     for label, path in _candidates(fiscal_year, dirs):
         if path.is_file():
             try:
-                data = tomllib.loads(read_config_text(path))
+                data = tomllib.loads(read_config_text(path, TargetsError))
             except tomllib.TOMLDecodeError as exc:
                 raise TargetsError(f"not valid TOML: {exc}", file=label) from None
             return parse_targets(data, file=label, fiscal_year=fiscal_year)

@@ -50,7 +50,7 @@ SAVE_AS_UTF8 = ("บันทึกไฟล์ใหม่เป็น UTF-8 (N
                 "save the file as UTF-8")
 
 
-def decode_config(data: bytes, file: str) -> str:
+def decode_config(data: bytes, file: str, error: type[ConfigError] = ConfigError) -> str:
     """The text of a config file: UTF-8 (BOM or not) or UTF-16; else ConfigError 'save as UTF-8'."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
@@ -66,26 +66,26 @@ def decode_config(data: bytes, file: str) -> str:
     try:
         text = data.decode(enc)
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"ไฟล์ไม่ใช่ข้อความ UTF-8 (ไบต์ที่ {exc.start}) — {SAVE_AS_UTF8}",
+        raise error(f"ไฟล์ไม่ใช่ข้อความ UTF-8 (ไบต์ที่ {exc.start}) — {SAVE_AS_UTF8}",
                           file=file) from None
     if "\x00" in text:
-        raise ConfigError(f"ไฟล์มีอักขระ NUL — {SAVE_AS_UTF8}", file=file)
+        raise error(f"ไฟล์มีอักขระ NUL — {SAVE_AS_UTF8}", file=file)
     return text.lstrip("\ufeff")
 
 
-def read_config_text(path: str | Path) -> str:
-    """Read a config file for TOML parsing; OS errors and bad encodings become ConfigError."""
+def read_config_text(path: str | Path, error: type[ConfigError] = ConfigError) -> str:
+    """Read a config file for TOML parsing; OS errors and bad encodings become ``error``."""
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise ConfigError("อ่านไม่ได้: ไม่พบไฟล์ (cannot read: file not found)", file=str(path)) from None
+        raise error("อ่านไม่ได้: ไม่พบไฟล์ (cannot read: file not found)", file=str(path)) from None
     except IsADirectoryError:
-        raise ConfigError("อ่านไม่ได้: เป็นโฟลเดอร์ ไม่ใช่ไฟล์ (cannot read: a folder, not a file)",
+        raise error("อ่านไม่ได้: เป็นโฟลเดอร์ ไม่ใช่ไฟล์ (cannot read: a folder, not a file)",
                           file=str(path)) from None
     except OSError as exc:
-        raise ConfigError(f"อ่านไม่ได้ (cannot read: {exc.strerror or exc})",
+        raise error(f"อ่านไม่ได้ (cannot read: {exc.strerror or exc})",
                           file=str(path)) from None
-    return decode_config(data, str(path))
+    return decode_config(data, str(path), error)
 
 
 __all__ = ["normalise_text", "text_key", "decode_config", "read_config_text", "SAVE_AS_UTF8"]

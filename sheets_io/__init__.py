@@ -11,17 +11,21 @@ from __future__ import annotations
 import importlib
 
 from sheets_io.cells import (
+    check_excel_error,
     clean_text,
+    excel_error,
     is_blank,
     parse_amount,
     parse_bool,
     parse_date_cell,
+    parse_day_count,
     parse_email,
     parse_id,
 )
 from sheets_io.disbursement import DisbursementBook, read_disbursement
 from sheets_io.plan_report import export_plan_report
 from sheets_io.plans import PlanBook, read_plans
+from sheets_io.safecell import append_row, csv_cell, looks_like_formula, write_cell
 from sheets_io.settings import SheetsSettings
 from sheets_io.tables import (
     CsvSource,
@@ -56,7 +60,9 @@ __all__ = [
     "register_thai_font",
     # cell readers (Thai digits, baht amounts, BE dates)
     "clean_text", "is_blank", "parse_id", "parse_amount", "parse_bool", "parse_date_cell",
-    "parse_email",
+    "parse_email", "parse_day_count", "excel_error", "check_excel_error",
+    # the one safe cell writer for every workbook / CSV procal writes (no live formulas)
+    "write_cell", "append_row", "csv_cell", "looks_like_formula",
 ]
 
 

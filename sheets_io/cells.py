@@ -12,11 +12,53 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from schedule_engine.dates import parse_date
+from schedule_engine.dates import BE_OFFSET, BE_THRESHOLD, format_thai_date, parse_date
 from schedule_engine.errors import DateParseError, InputError
+from schedule_engine.text import normalise_text
+
+# Excel / Google Sheets error values a broken formula leaves in a cell
+EXCEL_ERRORS = frozenset({"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!",
+                          "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#ERROR!", "#N/A!"})
+
+# user-facing messages of this module (Thai first; kept together so a catalogue can take them)
+MSG = {
+    "excel_error": "เซลล์แสดงค่าผิดพลาดของ Excel {code} (สูตรเสีย) — the cell shows the Excel "
+                   "error {code} (a broken formula)",
+    "excel_error_hint": "แก้สูตรหรือพิมพ์ค่าลงไปแทน (fix the formula or type the value)",
+    "decimal_comma": "{text!r}: ใช้จุลภาคเป็นทศนิยมหรือคั่นหลักไม่ถูกต้อง — a comma here is "
+                     "neither a thousands separator nor clear as a decimal point",
+    "decimal_comma_hint": "ใช้จุดเป็นทศนิยม เช่น 1.5 ล้าน หรือ 1,500,000 (use a decimal point)",
+    "days_not_whole": "{text!r} ไม่ใช่จำนวนวันเต็ม — days must be a whole number",
+    "days_negative": "{text!r} ติดลบ — days cannot be negative",
+    "days_unreadable": "{text!r} ไม่ใช่จำนวนวัน — not a number of days",
+    "be_in_date_cell": "ปี {year} ในเซลล์วันที่เป็นปี พ.ศ. ที่ Excel เก็บเป็น ค.ศ. — a Buddhist-Era "
+                       "year in a date cell; did you mean {guess}?",
+    "be_in_date_cell_hint": "พิมพ์เป็นข้อความ เช่น 31/10/2569 หรือจัดรูปแบบเซลล์เป็นวันที่ไทย "
+                            "(type it as text 31/10/2569, or format the cell as a Thai date)",
+    "days_hint": "พิมพ์จำนวนวันเป็นเลขจำนวนเต็ม เช่น invitation=7 (a whole number, e.g. 7)",
+}
+
+
+def excel_error(value: object) -> str | None:
+    """The Excel error code a cell holds (``#REF!``, ``#N/A`` …), else None."""
+    if isinstance(value, str):
+        text = value.strip().upper()
+        if text in EXCEL_ERRORS:
+            return text
+    return None
+
+
+def check_excel_error(value: object) -> None:
+    """InputError when the cell holds an Excel error value instead of data."""
+    code = excel_error(value)
+    if code:
+        raise InputError(MSG["excel_error"].format(code=code), value=value,
+                         hint=MSG["excel_error_hint"])
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # non-breaking / zero-width / odd spaces people paste from Word and LINE
@@ -30,8 +72,10 @@ _MULTIPLIERS = (
     ("m", Decimal(1_000_000)), ("แสน", Decimal(100_000)), ("หมื่น", Decimal(10_000)),
     ("พัน", Decimal(1_000)), ("k", Decimal(1_000)),
 )
-_CURRENCY = ("บาท", "baht", "thb", "฿")
-_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_CURRENCY = ("บาทถ้วน", "ถ้วน", "บาท", "baht", "thb", "฿")
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d{1,3})?$")
+_THOUSANDS_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_DECIMAL_COMMA_RE = re.compile(r"^[+-]?\d+,\d{1,2}$")
 
 TRUE_WORDS = frozenset({"ใช่", "ใช", "yes", "y", "true", "1", "x", "✓", "✔", "☑", "/", "ไม่ลง",
                         "ไม่ต้องลง", "exclude", "excluded", "on"})
@@ -60,6 +104,9 @@ def clean_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value).translate(_ODD_SPACES)
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+        text = text.replace("\u0e4d\u0e32", "\u0e33")  # NIKHAHIT + SARA AA typed for SARA AM
     return " ".join(text.split())
 
 
@@ -73,7 +120,8 @@ def parse_id(value: object) -> str:
     Raises InputError if empty. (A number cell has already lost its leading zeros; format the id
     column as text in the sheet — docs/sheets.md.)
     """
-    text = clean_text(value)
+    check_excel_error(value)
+    text = normalise_text(clean_text(value))
     if not text:
         raise InputError("the project id is empty", value=value,
                          hint="give every project a unique id (รหัสโครงการ)")
@@ -87,6 +135,7 @@ def parse_amount(value: object) -> Decimal:
     InputError.
     """
     hint = "type the amount in baht, e.g. 1,500,000 or 1.5 ล้าน"
+    check_excel_error(value)
     if isinstance(value, bool) or value is None:
         raise InputError("the amount is empty" if value is None else f"{value!r} is not an amount",
                          value=value, hint=hint)
@@ -107,7 +156,15 @@ def parse_amount(value: object) -> Decimal:
                 text = text[: -len(word)]
                 multiplier = mult
                 break
-        text = text.replace(",", "")
+        text = text.removesuffix(".-").removesuffix("-").removesuffix(".")  # "2,000,000.-"
+        if "," in text:
+            if _THOUSANDS_RE.match(text):
+                text = text.replace(",", "")
+            elif multiplier != 1 and _DECIMAL_COMMA_RE.match(text):
+                text = text.replace(",", ".")  # "1,5 ล้าน": a decimal comma before a unit word
+            else:
+                raise InputError(MSG["decimal_comma"].format(text=clean_text(value)), value=value,
+                                 hint=MSG["decimal_comma_hint"])
         if not _NUMBER_RE.match(text):
             raise InputError(f"cannot read {clean_text(value)!r} as an amount", value=value,
                              hint=hint)
@@ -142,15 +199,60 @@ def parse_bool(value: object, *, default: bool = False) -> bool:
 
 def parse_date_cell(value: object) -> date:
     """A date cell (see ``schedule_engine.dates.parse_date``); text is cleaned of odd spaces."""
+    check_excel_error(value)
     if isinstance(value, str):
         value = clean_text(value)
-    return parse_date(value)
+    d = parse_date(value)
+    if isinstance(value, date) and d.year >= BE_THRESHOLD:
+        # Excel stored 2569-12-01 as a CE date: a Buddhist-Era year typed into a date cell
+        guess = be_typo_guess(d)
+        raise DateParseError(
+            MSG["be_in_date_cell"].format(year=d.year, guess=format_thai_date(guess) if guess
+                                          else "?"), value=d.isoformat(),
+            hint=MSG["be_in_date_cell_hint"])
+    return d
+
+
+def be_typo_guess(d: date) -> date | None:
+    """For a date whose CE year is really a BE year (2569-10-31), the date meant (2026-10-31)."""
+    try:
+        return d.replace(year=d.year - BE_OFFSET)
+    except ValueError:  # 29 Feb of a year that is not leap after the shift
+        return None
 
 
 def parse_optional_date(value: object) -> date | None:
     if is_blank(value):
         return None
     return parse_date_cell(value)
+
+
+_DAYS_RE = re.compile(r"^([+-]?)(\d+(?:[.,]\d+)?)\s*(วันทำการ|วัน|working days|days|day|d|wd)?$")
+
+
+def parse_day_count(value: object) -> int:
+    """A number of days typed in a day override (sheet or ``procal plan --days``): ``7``,
+    ``7 วัน``, ``๗``, ``7 days``. Fractions (``7.5``) and negatives (``-10``) are refused."""
+    check_excel_error(value)
+    if isinstance(value, bool):
+        raise InputError(MSG["days_unreadable"].format(text=value), value=value,
+                         hint=MSG["days_hint"])
+    if isinstance(value, (int, float, Decimal)):
+        text = clean_text(value)
+    else:
+        text = clean_text(value).translate(_THAI_DIGITS).lower()
+    m = _DAYS_RE.match(text)
+    if not m:
+        raise InputError(MSG["days_unreadable"].format(text=text), value=value,
+                         hint=MSG["days_hint"])
+    if m.group(1) == "-":
+        raise InputError(MSG["days_negative"].format(text=text), value=value,
+                         hint=MSG["days_hint"])
+    number = m.group(2)
+    if "." in number or "," in number:  # 7.5 (and even 7.0: a day count is typed whole)
+        raise InputError(MSG["days_not_whole"].format(text=text), value=value,
+                         hint=MSG["days_hint"])
+    return int(number)
 
 
 _EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -170,4 +272,5 @@ def parse_email(value: object) -> str | None:
 
 
 __all__ = ["clean_text", "is_blank", "parse_id", "parse_amount", "parse_bool", "parse_date_cell",
-           "parse_optional_date", "parse_email", "DateParseError"]
+           "parse_optional_date", "parse_email", "DateParseError", "parse_day_count",
+           "excel_error", "check_excel_error", "EXCEL_ERRORS"]

@@ -10,16 +10,19 @@ configuration: ``[sheets.headers] allocated = ["..."]`` adds header texts for a 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Mapping, Sequence
 
-from schedule_engine.dates import fiscal_year
+from schedule_engine.dates import BE_OFFSET, fiscal_year, format_thai_date, today_bangkok
 from schedule_engine.errors import InputError
 from schedule_engine.model import SourceRef
 from schedule_engine.reconcile import DisbursementRecord
-from sheets_io.cells import clean_text, is_blank, parse_amount, parse_date_cell
+from schedule_engine.text import normalise_text, text_key
+from sheets_io.cells import check_excel_error, clean_text, is_blank, parse_amount, parse_date_cell
 from sheets_io.plans import parse_budget_source, parse_budget_type
 from sheets_io.settings import SheetsSettings
 from sheets_io.tables import Record, Table, TableSource, open_source
@@ -34,6 +37,17 @@ DISBURSEMENT_HEADERS: dict[str, tuple[str, ...]] = {
     "as_of": ("ข้อมูล ณ วันที่", "ณ วันที่", "วันที่ข้อมูล", "as of", "as-of date", "as of date",
               "date"),
 }
+# user-facing messages of this module (Thai first; kept together for the message catalogue)
+MSG = {
+    "as_of_future": "ข้อมูล ณ วันที่ {as_of} อยู่หลังวันนี้ ({today}) — the as-of date is after today",
+    "as_of_future_hint": "ตรวจวันที่รายงาน GFMIS (วัน/เดือน/ปี พ.ศ.) — check the GFMIS report "
+                         "date; the row is left out",
+    "as_of_other_year": "ข้อมูล ณ วันที่ {as_of} อยู่ในปีงบประมาณ {fy} แต่ข้อมูลรอบนี้เป็นปีงบประมาณ "
+                        "{run_fy} — the as-of date is in FY{fy}, the run is FY{run_fy}",
+    "did_you_mean": "; หมายถึง {guess} หรือไม่? (did you mean {guess}?)",
+    "as_of_other_year_hint": "แก้ปี พ.ศ. ของวันที่ แถวนี้ไม่นำมาคำนวณ (fix the year; the row is "
+                             "left out, the other rows are reconciled)",
+}
 REQUIRED = ("agency", "budget_type", "budget_source", "allocated", "disbursed", "as_of")
 
 
@@ -44,6 +58,7 @@ class DisbursementBook:
     records: list[DisbursementRecord] = field(default_factory=list)  # latest as-of per line
     history: list[DisbursementRecord] = field(default_factory=list)  # every valid row (all months)
     problems: list[InputError] = field(default_factory=list)
+    skipped_rows: list[int] = field(default_factory=list)  # total lines, earlier years' history
     tab: str = ""
     source: str = ""
 
@@ -86,10 +101,16 @@ def _money(value: object, what: str, *, required: bool) -> Decimal:
 
 def read_disbursement(source: TableSource | str, *, settings: SheetsSettings | None = None,
                       tab: str | None = None, table: Table | None = None,
-                      fiscal_year_be: int | None = None) -> DisbursementBook:
+                      fiscal_year_be: int | None = None, today: date | None = None
+                      ) -> DisbursementBook:
     """Read and validate the disbursement tab of ``source`` (an open :class:`TableSource`, a
     path/URL, or a pre-read ``table``). Structural problems (tab or required column missing)
-    raise ``SourceError``; bad rows land in ``problems`` and the other rows go on."""
+    raise ``SourceError``; bad rows land in ``problems`` and the other rows go on.
+
+    One cell never stops the run: a GFMIS total line (รวม) is skipped; an as-of date after
+    ``today`` (default: today in Bangkok) is that row's error; so is one outside the run's fiscal
+    year (``fiscal_year_be``, default the fiscal year most rows are in) unless the same line has a
+    newer row in that year (then it is history from an earlier year, left out quietly)."""
     if table is None:
         src = open_source(source, settings=settings) if not isinstance(source, TableSource) else source
         settings = settings or src.settings
@@ -99,16 +120,27 @@ def read_disbursement(source: TableSource | str, *, settings: SheetsSettings | N
     else:
         settings = settings or SheetsSettings()
         label = table.source
+    today = today or today_bangkok()
     book = DisbursementBook(tab=table.tab, source=label)
     headers = disbursement_headers(settings)
     records = table.records(headers, required=REQUIRED, search_rows=settings.header_search_rows)
     seen: Counter = Counter()
     first_row: dict[tuple, int] = {}
+    valid: list[tuple[Record, DisbursementRecord]] = []
     for rec in records:
+        if _is_total_row(rec):
+            book.skipped_rows.append(rec.row)
+            continue
         try:
             dr = _read_row(rec, label, settings)
         except InputError as exc:
             book.problems.append(exc)
+            continue
+        if dr.as_of > today:
+            book.problems.append(InputError(
+                MSG["as_of_future"].format(as_of=format_thai_date(dr.as_of),
+                                           today=format_thai_date(today)),
+                value=rec.get("as_of"), hint=MSG["as_of_future_hint"]).at(_loc(label, rec, "as_of")))
             continue
         key = (dr.agency, dr.budget_type, dr.budget_source, dr.as_of)
         seen[key] += 1
@@ -120,16 +152,64 @@ def read_disbursement(source: TableSource | str, *, settings: SheetsSettings | N
                     _loc(label, rec, "agency")))
             continue
         first_row[key] = rec.row
-        if fiscal_year_be is not None and fiscal_year(dr.as_of) != fiscal_year_be:
+        valid.append((rec, dr))
+    run_fy = fiscal_year_be or _run_fiscal_year([dr for _, dr in valid])
+    newest_in_run: dict[tuple, date] = {}
+    for _, dr in valid:
+        if fiscal_year(dr.as_of) == run_fy:
+            line = (dr.agency, dr.budget_type, dr.budget_source)
+            newest_in_run[line] = max(newest_in_run.get(line, dr.as_of), dr.as_of)
+    for rec, dr in valid:
+        fy = fiscal_year(dr.as_of)
+        if run_fy is not None and fy != run_fy:
+            line = (dr.agency, dr.budget_type, dr.budget_source)
+            if line in newest_in_run and newest_in_run[line] > dr.as_of:
+                book.skipped_rows.append(rec.row)  # an earlier year's figures of a current line
+                continue
+            guess = _same_day_in(dr.as_of, run_fy)
             book.problems.append(InputError(
-                f"as-of date {dr.as_of.isoformat()} is in FY{fiscal_year(dr.as_of)}, "
-                f"not FY{fiscal_year_be}", value=dr.as_of,
-                hint="keep one fiscal year per tab").at(_loc(label, rec, "as_of")))
+                MSG["as_of_other_year"].format(as_of=format_thai_date(dr.as_of), fy=fy,
+                                               run_fy=run_fy)
+                + (MSG["did_you_mean"].format(guess=format_thai_date(guess)) if guess else ""),
+                value=rec.get("as_of"), hint=MSG["as_of_other_year_hint"]).at(
+                    _loc(label, rec, "as_of")))
             continue
         book.records.append(dr)
+    book.problems.sort(key=lambda e: e.location.row or 0)
     book.history = list(book.records)
     book.records = _latest_only(book.records)
     return book
+
+
+def _run_fiscal_year(records: Sequence[DisbursementRecord]) -> int | None:
+    """The fiscal year most rows are in (ties: the later year)."""
+    years = Counter(fiscal_year(r.as_of) for r in records)
+    if not years:
+        return None
+    return max(years, key=lambda fy: (years[fy], fy))
+
+
+def _same_day_in(d: date, fy_be: int) -> date | None:
+    """The same day and month inside fiscal year ``fy_be`` (for a 'did you mean' hint)."""
+    ce = fy_be - BE_OFFSET - (1 if d.month >= 10 else 0)
+    try:
+        return d.replace(year=ce)
+    except ValueError:
+        return None
+
+
+_TOTAL_WORDS = ("รวม", "รวมทั้งสิ้น", "รวมทั้งหมด", "รวมทั้งจังหวัด", "ยอดรวม", "total",
+                "grandtotal", "sum", "subtotal")
+
+
+def _is_total_row(rec: Record) -> bool:
+    """A GFMIS-style totals line: the agency cell says รวม / total (…) and no budget type."""
+    agency = re.sub(r"[\s\-_.():/]+", "", text_key(clean_text(rec.get("agency"))))
+    if not agency.startswith(tuple(_TOTAL_WORDS)):
+        return False
+    if agency in _TOTAL_WORDS or agency.startswith(("รวมทั้ง", "ยอดรวม", "grandtotal")):
+        return True
+    return is_blank(rec.get("budget_type")) or agency.startswith("total")
 
 
 def _latest_only(records: Sequence[DisbursementRecord]) -> list[DisbursementRecord]:
@@ -151,6 +231,7 @@ def _loc(label: str, rec: Record, field_name: str):
 def _read_row(rec: Record, label: str, settings: SheetsSettings) -> DisbursementRecord:
     def field_(name: str, parse):
         try:
+            check_excel_error(rec.get(name))  # #REF!, #N/A … are never figures
             return parse(rec.get(name))
         except InputError as exc:
             raise exc.at(_loc(label, rec, name)) from None
@@ -184,7 +265,7 @@ def _read_row(rec: Record, label: str, settings: SheetsSettings) -> Disbursement
 
 
 def _agency(value: object) -> str:
-    text = clean_text(value)
+    text = normalise_text(clean_text(value))  # the same key as the plan tab's agency
     if not text:
         raise InputError("the agency is empty", value=value, hint="type the agency's name")
     return text

@@ -23,7 +23,8 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from schedule_engine.errors import ProcalError, SourceError
 from sheets_io.settings import SheetsSettings
-from sheets_io.tables import (Table, TableSource, _cell_for_output, _missing_tabs_error,
+from sheets_io.safecell import cell_value as _cell_for_output
+from sheets_io.tables import (Table, TableSource, _missing_tabs_error,
                               match_tabs)
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})

@@ -16,7 +16,8 @@ from pathlib import Path
 from schedule_engine.dates import THAI_MONTHS_SHORT, fiscal_year, format_thai_date
 from sheets_io.cells import clean_text
 from sheets_io.plans import PlanBook
-from sheets_io.tables import _safe_text_cell, refuse_overwriting_input
+from sheets_io.safecell import write_cell as _safe_text_cell
+from sheets_io.tables import refuse_overwriting_input
 
 # key steps shown in the report: (step code, Thai column title)
 KEY_STEPS = (

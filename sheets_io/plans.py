@@ -17,6 +17,7 @@ from schedule_engine import (
     BelowLegalMinimumError,
     BudgetOutOfTierError,
     BudgetType,
+    CalendarRangeError,
     InputError,
     Location,
     ProjectPlan,
@@ -34,19 +35,31 @@ from schedule_engine import (
     today_bangkok,
 )
 from schedule_engine.catalogue import Method, Rulebook
+from schedule_engine.dates import format_thai_date
+from schedule_engine.text import normalise_text, text_key
 from sheets_io.cells import (
+    check_excel_error,
     clean_text,
     is_blank,
     parse_amount,
     parse_bool,
     parse_email,
     parse_id,
+    parse_day_count,
     parse_optional_date,
 )
 from sheets_io.settings import PLAN_REQUIRED, PROGRESS_REQUIRED, SheetsSettings
 from sheets_io.tables import Record, Table, TableSource, open_source
 
 OK = "OK"
+
+# user-facing messages of this module (Thai first; kept together for the message catalogue)
+MSG = {
+    "actual_before_start": "วันที่ดำเนินการจริง {actual} อยู่ก่อนวันขึ้นโครงการ {start} — the actual "
+                           "date is before the project's start",
+    "actual_before_start_hint": "ตรวจวันที่ (วันก่อนเดือน ปี พ.ศ.) หรือวันขึ้นโครงการในแผน "
+                                "(check this date or the plan's start date)",
+}
 
 
 @dataclass
@@ -114,7 +127,10 @@ _SOURCE_ALIASES = {
 
 
 def _key(text: object) -> str:
-    return re.sub(r"[\s\-_.()/]+", "", clean_text(text)).casefold()
+    """Matching key for typed names (budget types/sources, steps, switches, totals): the one
+    ``text_key`` normalisation (NFKC, no zero-width/bidi characters, dashes unified, case folded)
+    without spaces and punctuation."""
+    return re.sub(r"[\s\-_.()/]+", "", text_key(clean_text(text)))
 
 
 def parse_budget_type(value: object) -> BudgetType:
@@ -192,11 +208,11 @@ def parse_day_overrides(value: object, method: Method
             on.add(code)
         elif what in ("off", "ปิด", "ไม่ใช้", "no", "ไม่"):
             off.add(code)
-        elif what.isdigit():
-            days[code] = int(what)
         else:
-            raise InputError(f"{m.group(2)!r} is not a number of days for {code}", value=value,
-                             hint=hint)
+            try:
+                days[code] = parse_day_count(m.group(2))  # the same parser as `procal plan --days`
+            except InputError as exc:
+                raise InputError(f"{code}: {exc.reason}", value=value, hint=exc.hint) from None
     return days, frozenset(on), frozenset(off)
 
 
@@ -224,6 +240,7 @@ class _RowCheck:
 
     def field(self, fieldname: str, parser: Callable, *args, **kw):
         try:
+            check_excel_error(self.rec.get(fieldname))  # #REF!, #N/A … are never data
             return parser(self.rec.get(fieldname), *args, **kw)
         except InputError as err:
             self.add(err, fieldname)
@@ -243,6 +260,25 @@ _ENGINE_ERROR_FIELD: list[tuple[type, str]] = [
     (BelowLegalMinimumError, "day_overrides"),
     (StepSwitchError, "day_overrides"),
 ]
+
+
+def _engine_error_column(err: InputError, rec: Record, start: date | None,
+                         contract_by: date | None, overrides: tuple) -> str:
+    """The column whose value caused an engine error (every row error names one)."""
+    date_col = "start" if start is not None or contract_by is None else "contract_by"
+    typed = next((f for t, f in _ENGINE_ERROR_FIELD if isinstance(err, t)), None)
+    if typed is not None:
+        return typed
+    if isinstance(err, CalendarRangeError):
+        # the date itself outside the calendar, else the day overrides pushed the result out
+        on = start if date_col == "start" else contract_by
+        if on is not None and isinstance(err.value, date) and err.value == on:
+            return date_col
+        has_days = bool(overrides[0]) or not is_blank(rec.get("day_overrides"))
+        return "day_overrides" if has_days and "result" in err.reason else date_col
+    if isinstance(err.value, date):  # "no rules in force on <date>": the start / deadline
+        return date_col
+    return "day_overrides" if not is_blank(rec.get("day_overrides")) else date_col
 
 
 def read_plans(source: "TableSource | str", *, settings: SheetsSettings | None = None,
@@ -285,7 +321,10 @@ def read_plans(source: "TableSource | str", *, settings: SheetsSettings | None =
     rows_by_id: dict[str, list[int]] = {}
     for rec in records:
         if not is_blank(rec.get("project_id")):
-            rows_by_id.setdefault(clean_text(rec.get("project_id")), []).append(rec.row)
+            try:
+                rows_by_id.setdefault(parse_id(rec.get("project_id")), []).append(rec.row)
+            except InputError:
+                pass  # reported on the row itself
 
     numeric_ids = [r.row for r in records if isinstance(r.get("project_id"), (int, float))
                    and not isinstance(r.get("project_id"), bool)]
@@ -331,6 +370,8 @@ def _read_plan_row(book: PlanBook, src: TableSource, rec: Record, rows_by_id: di
                                hint="every project needs its own id; change or delete the copy "
                                     "(all rows with this id are held until then)"), "project_id")
     agency = chk.field("agency", _required_text, "agency", "type the agency (หน่วยงาน)")
+    if agency is not None:
+        agency = normalise_text(agency)  # one key across the plan and disbursement tabs
     name = chk.field("name", _required_text, "project name", "type the project name")
     budget_type = chk.field("budget_type", parse_budget_type)
     budget_source = chk.field("budget_source", parse_budget_source, settings.budget_sources)
@@ -361,11 +402,10 @@ def _read_plan_row(book: PlanBook, src: TableSource, rec: Record, rows_by_id: di
             resolve_steps(method, tier, on, day_overrides=overrides[0], with_steps=overrides[1],
                           without_steps=overrides[2])
         except InputError as err:
-            chk.add(err, next((f for t, f in _ENGINE_ERROR_FIELD if isinstance(err, t)),
-                              "day_overrides"))
+            chk.add(err, _engine_error_column(err, rec, start, contract_by, overrides))
     email = chk.field("officer_email", parse_email)
     exclude = chk.field("exclude_from_sync", parse_bool)
-    target_calendar = clean_text(rec.get("calendar")) or None
+    target_calendar = chk.field("calendar", lambda v: clean_text(v) or None)
 
     timeline = None
     plan = None
@@ -382,10 +422,7 @@ def _read_plan_row(book: PlanBook, src: TableSource, rec: Record, rows_by_id: di
         try:
             timeline = timeline_for_plan(plan, rulebook, calendar)
         except InputError as err:
-            col = next((f for t, f in _ENGINE_ERROR_FIELD if isinstance(err, t)), None)
-            if col is None and not start:
-                col = "contract_by"
-            chk.add(err, col)
+            chk.add(err, _engine_error_column(err, rec, start, contract_by, overrides))
     if chk.errors:
         book.problems.extend(chk.errors)
         book.row_status[rec.row] = "; ".join(_short(e) for e in chk.errors)
@@ -456,9 +493,16 @@ def _read_progress(book: PlanBook, src: TableSource, table: Table, rulebook: Rul
             chk.add(InputError(f"the actual date {actual.isoformat()} is in the future", value=
                                rec.get("actual"), hint="record a step only once it is done"),
                     "actual")
+        note = chk.field("note", clean_text)
         if chk.errors:
             book.problems.extend(chk.errors)
             continue
+        start = book.timelines[pid].start if pid in book.timelines else None
+        if actual is not None and start is not None and actual < start:
+            # flagged, not held: the step may really have been prepared early (kept as typed)
+            book.warnings.append(InputError(MSG["actual_before_start"].format(
+                actual=format_thai_date(actual), start=format_thai_date(start)),
+                value=rec.get("actual"), hint=MSG["actual_before_start_hint"]).at(chk.loc("actual")))
         if not code:
             continue
         key = (pid, code)
@@ -468,7 +512,7 @@ def _read_progress(book: PlanBook, src: TableSource, table: Table, rulebook: Rul
                 f"row {rec.row}", value=step_text, hint="delete the older row").at(chk.loc("step")))
         seen[key] = rec.row
         kept[key] = StepProgress(
-            project_id=pid, step_code=code, actual=actual, note=clean_text(rec.get("note")),
+            project_id=pid, step_code=code, actual=actual, note=note or "",
             source_ref=SourceRef(source=src.label, sheet=rec.tab, row=rec.row,
                                  url=src.row_url(rec.tab, rec.row)))
     book.progress = list(kept.values())

@@ -21,6 +21,7 @@ from schedule_engine.dates import format_thai_date, quarter_of
 from schedule_engine.errors import InputError
 from schedule_engine.reconcile import Figures, Reconciliation, Severity, pct2
 from schedule_engine.targets import BUDGET_TYPE_TH, TargetTable
+from sheets_io.safecell import write_cell
 
 MONEY = "#,##0.00"
 PCT = "0.00"
@@ -63,20 +64,25 @@ def _figure_cells(f: Figures) -> list[object]:
 def _sheet(wb: Workbook, title: str, intro: Sequence[str], headers: Sequence[str],
            rows: Iterable[tuple[list[object], Severity | None]], formats: Sequence[str | None]):
     ws = wb.create_sheet(title)
+    r = 0
     for line in intro:
-        ws.append([line])
+        r += 1
+        write_cell(ws.cell(row=r, column=1), line)
     if intro:
         ws.cell(row=1, column=1).font = Font(bold=True, size=13)
-        ws.append([])
-    header_row = ws.max_row + 1
-    ws.append(list(headers))
+        r += 1
+    header_row = r + 1
+    for c, h in enumerate(headers, start=1):
+        write_cell(ws.cell(row=header_row, column=c), h)
     for c in range(1, len(headers) + 1):
         cell = ws.cell(row=header_row, column=c)
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+    r = header_row
     for values, sev in rows:
-        ws.append(values)
-        r = ws.max_row
+        r += 1
+        for c, v in enumerate(values, start=1):
+            write_cell(ws.cell(row=r, column=c), v)  # agency text is never a live formula
         for c, fmt in enumerate(formats, start=1):
             if fmt:
                 ws.cell(row=r, column=c).number_format = fmt

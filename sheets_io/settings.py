@@ -54,6 +54,16 @@ DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
     "note": ("ปัญหาอุปสรรค", "ปัญหา/อุปสรรค", "หมายเหตุ", "note", "obstacles", "remarks"),
 }
 
+# every logical field a [sheets.headers] key may name: the plan and progress fields above, the
+# disbursement tab's own (sheets_io.disbursement), and any a module registers for its own tab
+HEADER_FIELDS: set[str] = set(DEFAULT_HEADERS) | {"allocated", "committed", "disbursed", "as_of"}
+
+
+def register_header_fields(*names: str) -> None:
+    """Let a module that reads another tab accept ``[sheets.headers]`` keys for its fields."""
+    HEADER_FIELDS.update(names)
+
+
 PLAN_REQUIRED = ("project_id", "agency", "name", "budget_type", "budget_source", "amount", "method")
 PLAN_OPTIONAL = ("start", "contract_by", "day_overrides", "officer_email", "calendar",
                  "exclude_from_sync")
@@ -109,6 +119,16 @@ class SheetsSettings:
                                       key=where)
                 merged = dict(DEFAULT_HEADERS)
                 for logical, texts in value.items():
+                    if logical not in HEADER_FIELDS:
+                        import difflib
+
+                        close = difflib.get_close_matches(logical, sorted(HEADER_FIELDS), n=1)
+                        raise ConfigError(
+                            "ไม่รู้จักชื่อช่องนี้ (unknown column field)"
+                            + (f"; หมายถึง {close[0]} หรือไม่? (did you mean {close[0]}?)"
+                               if close else "")
+                            + f"; known: {', '.join(sorted(HEADER_FIELDS))}",
+                            file=file, key=f"{where}.{logical}")
                     if isinstance(texts, str):
                         texts = [texts]
                     if not isinstance(texts, (list, tuple)) or not all(

@@ -15,23 +15,22 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from schedule_engine.errors import Location, SourceError
+from schedule_engine.text import text_key
 from sheets_io.cells import clean_text
+from sheets_io.safecell import FORMULA_PREFIXES, csv_cell, write_cell  # noqa: F401
 from sheets_io.settings import SheetsSettings
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 _HEADER_DROP = re.compile(r"[\s\u00a0\u200b\ufeff]+")
 
 
 def normalise_header(text: object) -> str:
     """Header key: case-folded, without spaces/NBSP, without a trailing ``*`` or ``:``."""
-    key = _HEADER_DROP.sub("", clean_text(text)).casefold()
+    key = _HEADER_DROP.sub("", text_key(clean_text(text)))  # NFKC, no bidi/zero-width marks
     return key.rstrip("*:")
 
 
@@ -143,21 +142,6 @@ def _blank_to_none(v: object) -> object:
     return v
 
 
-def _cell_for_output(v: object) -> object:
-    """Values written by procal: dates as ISO text, Decimal as float, None as ''."""
-    if v is None:
-        return ""
-    if isinstance(v, datetime):
-        return v.date().isoformat() if not (v.hour or v.minute or v.second) else v.isoformat()
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, Decimal):
-        return float(v)
-    if isinstance(v, (str, int, float, bool)):
-        return v
-    return str(v)
-
-
 class TableSource:
     """Common interface of every plan source (Google Sheet, xlsx, CSV)."""
 
@@ -227,14 +211,7 @@ def _missing_tabs_error(label: str, missing: Sequence[str], present: Sequence[st
                        f"under [sheets] in procal.toml")
 
 
-def _safe_text_cell(cell, value: object) -> None:
-    """openpyxl: write ``value``; text is always text (no formula from '=...', CSV injection)."""
-    value = _cell_for_output(value)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-        if value.startswith(FORMULA_PREFIXES):
-            cell.quotePrefix = True
+_safe_text_cell = write_cell  # the one safe cell writer (sheets_io.safecell)
 
 
 def same_file(a: "str | os.PathLike", b: "str | os.PathLike") -> bool:
@@ -525,11 +502,7 @@ def read_csv_grid(path: Path) -> list[list[object]]:
     return [list(r) for r in rows]
 
 
-def _csv_safe(v: object) -> object:
-    v = _cell_for_output(v)
-    if isinstance(v, str) and v.startswith(FORMULA_PREFIXES):
-        return "'" + v  # OWASP CSV-injection advice: text, never a formula
-    return v
+_csv_safe = csv_cell
 
 
 # ----------------------------------------------------------------------------------- google
