@@ -236,7 +236,8 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
                                            thresholds=settings.reconcile.thresholds)
                 table = load_targets(recon.fiscal_year, tdirs)
                 files = write_report(recon, table, settings.reports_dir, history=history,
-                                     problems=[*dbook.problems, *book.problems], today=today)
+                                     problems=[*dbook.problems, *book.problems], today=today,
+                                     inputs=_input_sources(book, dsrc))
                 result.report_files = files.all
         elif dbook is not None:
             result.notes.append("the disbursement tab has no valid rows; nothing to reconcile")
@@ -246,6 +247,14 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
         if result.write_report.note and book.source.kind == "xlsx":
             result.notes.append(result.write_report.note)
     return result
+
+
+def _input_sources(book, disbursement_source) -> list:
+    """What a run read, so no output is ever written over it."""
+    out = [book.source]
+    if disbursement_source and not str(disbursement_source).startswith("http"):
+        out.append(str(disbursement_source))
+    return out
 
 
 @contextlib.contextmanager
@@ -456,5 +465,6 @@ def report_job(settings, *, source: str | None = None, today: str | date | None 
     out_dir = out or settings.reports_dir
     problems = [*dbook.problems, *book.problems]
     files = write_report(recon, lookup(recon.fiscal_year), out_dir, history=history,
-                         problems=problems, today=day)
+                         problems=problems, today=day,
+                         inputs=_input_sources(book, settings.run.disbursement_source))
     return files.all, problems

@@ -159,13 +159,18 @@ def build_workbook(recon: Reconciliation, *, problems: Sequence[InputError] = ()
 
 def write_report(recon: Reconciliation, targets: TargetTable, out_dir: Path, *,
                  history: Sequence[tuple[date, Figures]] = (), problems: Sequence[InputError] = (),
-                 today: date | None = None, charts: bool = True) -> ReportFiles:
-    """Write ``disbursement-<FY>-<MM>.xlsx`` and the PNG charts into ``out_dir``."""
+                 today: date | None = None, charts: bool = True,
+                 inputs: Sequence[object] = ()) -> ReportFiles:
+    """Write ``disbursement-<FY>-<MM>.xlsx`` and the PNG charts into ``out_dir``. ``inputs`` (the
+    sources read) are never overwritten: a report path that is one of them is refused."""
+    from sheets_io.tables import refuse_overwriting_input
+
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     name = f"disbursement-{recon.fiscal_year}-{recon.as_of.month:02d}"
-    wb = build_workbook(recon, problems=problems, today=today)
     path = out_dir / f"{name}.xlsx"
+    refuse_overwriting_input(path, *inputs)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    wb = build_workbook(recon, problems=problems, today=today)
     wb.save(path)
     files = ReportFiles(workbook=path)
     if charts:

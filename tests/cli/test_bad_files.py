@@ -112,3 +112,50 @@ def test_export_refuses_to_overwrite_its_own_input(tmp_path, out):
     before = src.read_bytes()
     _one_error_line(procal(["export", "plans.xlsx", "--out", out], tmp_path), Path(out).name)
     assert src.read_bytes() == before
+
+
+# -------------------------------------------------------- one cell never stops the whole run
+def _targets_config(tmp_path: Path) -> Path:
+    cfg = tmp_path / "procal.toml"
+    cfg.write_text(f'[targets]\ndirs = ["{(ROOT / "examples" / "targets").as_posix()}"]\n',
+                   encoding="utf-8")
+    return cfg
+
+
+def test_a_be_year_in_one_as_of_cell_is_a_row_error_and_the_rest_reconciles(tmp_path):
+    from datetime import datetime
+
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from procal.cli import app
+
+    src = tmp_path / "plans.xlsx"
+    wb = openpyxl.load_workbook(ROOT / "examples" / "plans.xlsx")
+    ws = wb["เบิกจ่าย"]
+    good = [c.value for c in ws[2]]
+    ws.append([*good[:6], datetime(2569, 10, 31)])  # 2569-10-31 typed into a date cell → FY3113
+    ws.cell(row=ws.max_row, column=1).value = "หน่วยงานพิมพ์ปี พ.ศ."
+    ws.append([*good[:6], "31/10/2568"])  # last year's typo
+    ws.cell(row=ws.max_row, column=1).value = "หน่วยงานพิมพ์ปีผิด"
+    wb.save(src)
+    res = CliRunner().invoke(app, ["run", str(src), "--config", str(_targets_config(tmp_path)),
+                                   "--out", str(tmp_path / "out"), "--today", "2026-11-25"])
+    assert res.exit_code == 1, res.output  # finished, with row errors (not 2)
+    assert "did you mean 31 ต.ค. 2569" in res.output
+    assert "FY3113" not in res.output
+    assert (tmp_path / "out" / "reports" / "disbursement-2570-10.xlsx").is_file()
+
+
+def test_report_refuses_to_write_over_its_input(tmp_path):
+    from typer.testing import CliRunner
+
+    from procal.cli import app
+
+    src = tmp_path / "disbursement-2570-10.xlsx"
+    shutil.copy(ROOT / "examples" / "plans.xlsx", src)
+    before = src.read_bytes()
+    res = CliRunner().invoke(app, ["report", str(src), "--config", str(_targets_config(tmp_path)),
+                                   "--out", str(tmp_path), "--today", "2026-11-25"])
+    assert res.exit_code == 2 and "disbursement-2570-10.xlsx" in res.output, res.output
+    assert src.read_bytes() == before
