@@ -11,6 +11,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from schedule_engine.i18n import N_, t
+
 
 def stderr_console() -> Console:
     """The console for errors, row errors and notes."""
@@ -36,21 +38,21 @@ def note(message: object, console: Console | None = None) -> None:
     _say(console, "[cyan]note:[/]", message)
 
 
-# filesystem failures, Thai first: errno name -> (ไทย, English, what to do)
+# filesystem failures: errno name -> (why, what to do); message ids for the catalogue
+_IN_THE_WAY = N_("a file is in the way where a folder is needed")
+_MOVE_IT = N_("remove or rename that file, or choose another place")
+_DENIED = N_("permission denied")
+_CHECK_RIGHTS = N_("check the file/folder permissions, or close the file in Excel first")
 _FS_REASONS = {
-    "EEXIST": ("มีไฟล์ขวางอยู่ ต้องเป็นโฟลเดอร์", "a file is in the way where a folder is needed",
-               "ลบหรือเปลี่ยนชื่อไฟล์นั้น หรือเลือกที่อื่น"),
-    "ENOTDIR": ("มีไฟล์ขวางอยู่ ต้องเป็นโฟลเดอร์", "a file is in the way where a folder is needed",
-                "ลบหรือเปลี่ยนชื่อไฟล์นั้น หรือเลือกที่อื่น"),
-    "EISDIR": ("เป็นโฟลเดอร์ ต้องเป็นไฟล์", "is a folder, a file is needed", "ระบุชื่อไฟล์"),
-    "EACCES": ("ไม่มีสิทธิ์เข้าถึง", "permission denied",
-               "ตรวจสิทธิ์ของไฟล์/โฟลเดอร์ หรือปิดไฟล์ใน Excel ก่อน"),
-    "EPERM": ("ไม่มีสิทธิ์เข้าถึง", "permission denied",
-              "ตรวจสิทธิ์ของไฟล์/โฟลเดอร์ หรือปิดไฟล์ใน Excel ก่อน"),
-    "EROFS": ("อยู่บนดิสก์ที่อ่านได้อย่างเดียว", "read-only file system", "เลือกโฟลเดอร์อื่น"),
-    "ENOSPC": ("ดิสก์เต็ม", "no space left on the disk", "ลบไฟล์ที่ไม่ใช้แล้วลองใหม่"),
-    "ENOENT": ("ไม่พบไฟล์หรือโฟลเดอร์", "no such file or folder", "ตรวจชื่อและที่อยู่"),
-    "ENAMETOOLONG": ("ชื่อยาวเกินไป", "file name too long", "ใช้ชื่อที่สั้นลง"),
+    "EEXIST": (_IN_THE_WAY, _MOVE_IT),
+    "ENOTDIR": (_IN_THE_WAY, _MOVE_IT),
+    "EISDIR": (N_("is a folder, a file is needed"), N_("give a file name")),
+    "EACCES": (_DENIED, _CHECK_RIGHTS),
+    "EPERM": (_DENIED, _CHECK_RIGHTS),
+    "EROFS": (N_("read-only file system"), N_("choose another folder")),
+    "ENOSPC": (N_("no space left on the disk"), N_("delete files no longer needed and try again")),
+    "ENOENT": (N_("no such file or folder"), N_("check the name and the path")),
+    "ENAMETOOLONG": (N_("file name too long"), N_("use a shorter name")),
 }
 
 
@@ -59,8 +61,11 @@ def filesystem_message(exc: OSError) -> str:
     import errno as _errno
 
     name = _errno.errorcode.get(exc.errno or 0, "")
-    th, en, todo = _FS_REASONS.get(name, ("ระบบไฟล์ผิดพลาด", exc.strerror or str(exc),
-                                         "ตรวจไฟล์/โฟลเดอร์แล้วลองใหม่"))
+    if name in _FS_REASONS:
+        why, todo = (t(m) for m in _FS_REASONS[name])
+    else:
+        why = t(N_("file system error ({detail})"), detail=exc.strerror or str(exc))
+        todo = t(N_("check the file or folder and try again"))
     paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
     where = " → ".join(paths)
-    return f"{where + ': ' if where else ''}{th} ({en}) — {todo}"
+    return f"{where + ': ' if where else ''}{why} — {todo}"

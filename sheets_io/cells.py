@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from schedule_engine.dates import BE_OFFSET, BE_THRESHOLD, format_thai_date, parse_date
+from schedule_engine.i18n import N_, t
 from schedule_engine.errors import DateParseError, InputError
 from schedule_engine.text import normalise_text
 
@@ -26,21 +27,17 @@ EXCEL_ERRORS = frozenset({"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUL
                           "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#ERROR!", "#N/A!"})
 
 # user-facing messages of this module (Thai first; kept together so a catalogue can take them)
-MSG = {
-    "excel_error": "เซลล์แสดงค่าผิดพลาดของ Excel {code} (สูตรเสีย) — the cell shows the Excel "
-                   "error {code} (a broken formula)",
-    "excel_error_hint": "แก้สูตรหรือพิมพ์ค่าลงไปแทน (fix the formula or type the value)",
-    "decimal_comma": "{text!r}: ใช้จุลภาคเป็นทศนิยมหรือคั่นหลักไม่ถูกต้อง — a comma here is "
-                     "neither a thousands separator nor clear as a decimal point",
-    "decimal_comma_hint": "ใช้จุดเป็นทศนิยม เช่น 1.5 ล้าน หรือ 1,500,000 (use a decimal point)",
-    "days_not_whole": "{text!r} ไม่ใช่จำนวนวันเต็ม — days must be a whole number",
-    "days_negative": "{text!r} ติดลบ — days cannot be negative",
-    "days_unreadable": "{text!r} ไม่ใช่จำนวนวัน — not a number of days",
-    "be_in_date_cell": "ปี {year} ในเซลล์วันที่เป็นปี พ.ศ. ที่ Excel เก็บเป็น ค.ศ. — a Buddhist-Era "
-                       "year in a date cell; did you mean {guess}?",
-    "be_in_date_cell_hint": "พิมพ์เป็นข้อความ เช่น 31/10/2569 หรือจัดรูปแบบเซลล์เป็นวันที่ไทย "
-                            "(type it as text 31/10/2569, or format the cell as a Thai date)",
-    "days_hint": "พิมพ์จำนวนวันเป็นเลขจำนวนเต็ม เช่น invitation=7 (a whole number, e.g. 7)",
+MSG = {  # message ids (English); the Thai is in schedule_engine/locale (docs/messages.md)
+    "excel_error": N_("the cell shows the Excel error {code} (a broken formula)"),
+    "excel_error_hint": N_("fix the formula or type the value"),
+    "decimal_comma": N_("{text!r}: a comma here is neither a thousands separator nor clear as a decimal point"),
+    "decimal_comma_hint": N_("use a decimal point, e.g. 1.5 ล้าน or 1,500,000"),
+    "days_not_whole": N_("{text!r}: days must be a whole number"),
+    "days_negative": N_("{text!r}: days cannot be negative"),
+    "days_unreadable": N_("{text!r} is not a number of days"),
+    "be_in_date_cell": N_("a Buddhist-Era year {year} in a date cell (Excel stores it as CE); did you mean {guess}?"),
+    "be_in_date_cell_hint": N_("type it as text 31/10/2569, or format the cell as a Thai date"),
+    "days_hint": N_("type a whole number of days, e.g. invitation=7"),
 }
 
 
@@ -57,8 +54,8 @@ def check_excel_error(value: object) -> None:
     """InputError when the cell holds an Excel error value instead of data."""
     code = excel_error(value)
     if code:
-        raise InputError(MSG["excel_error"].format(code=code), value=value,
-                         hint=MSG["excel_error_hint"])
+        raise InputError(t(MSG["excel_error"], code=code), value=value,
+                         hint=t(MSG["excel_error_hint"]))
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # non-breaking / zero-width / odd spaces people paste from Word and LINE
@@ -163,8 +160,8 @@ def parse_amount(value: object) -> Decimal:
             elif multiplier != 1 and _DECIMAL_COMMA_RE.match(text):
                 text = text.replace(",", ".")  # "1,5 ล้าน": a decimal comma before a unit word
             else:
-                raise InputError(MSG["decimal_comma"].format(text=clean_text(value)), value=value,
-                                 hint=MSG["decimal_comma_hint"])
+                raise InputError(t(MSG["decimal_comma"], text=clean_text(value)), value=value,
+                                 hint=t(MSG["decimal_comma_hint"]))
         if not _NUMBER_RE.match(text):
             raise InputError(f"cannot read {clean_text(value)!r} as an amount", value=value,
                              hint=hint)
@@ -207,9 +204,9 @@ def parse_date_cell(value: object) -> date:
         # Excel stored 2569-12-01 as a CE date: a Buddhist-Era year typed into a date cell
         guess = be_typo_guess(d)
         raise DateParseError(
-            MSG["be_in_date_cell"].format(year=d.year, guess=format_thai_date(guess) if guess
+            t(MSG["be_in_date_cell"], year=d.year, guess=format_thai_date(guess) if guess
                                           else "?"), value=d.isoformat(),
-            hint=MSG["be_in_date_cell_hint"])
+            hint=t(MSG["be_in_date_cell_hint"]))
     return d
 
 
@@ -235,23 +232,23 @@ def parse_day_count(value: object) -> int:
     ``7 วัน``, ``๗``, ``7 days``. Fractions (``7.5``) and negatives (``-10``) are refused."""
     check_excel_error(value)
     if isinstance(value, bool):
-        raise InputError(MSG["days_unreadable"].format(text=value), value=value,
-                         hint=MSG["days_hint"])
+        raise InputError(t(MSG["days_unreadable"], text=value), value=value,
+                         hint=t(MSG["days_hint"]))
     if isinstance(value, (int, float, Decimal)):
         text = clean_text(value)
     else:
         text = clean_text(value).translate(_THAI_DIGITS).lower()
     m = _DAYS_RE.match(text)
     if not m:
-        raise InputError(MSG["days_unreadable"].format(text=text), value=value,
-                         hint=MSG["days_hint"])
+        raise InputError(t(MSG["days_unreadable"], text=text), value=value,
+                         hint=t(MSG["days_hint"]))
     if m.group(1) == "-":
-        raise InputError(MSG["days_negative"].format(text=text), value=value,
-                         hint=MSG["days_hint"])
+        raise InputError(t(MSG["days_negative"], text=text), value=value,
+                         hint=t(MSG["days_hint"]))
     number = m.group(2)
     if "." in number or "," in number:  # 7.5 (and even 7.0: a day count is typed whole)
-        raise InputError(MSG["days_not_whole"].format(text=text), value=value,
-                         hint=MSG["days_hint"])
+        raise InputError(t(MSG["days_not_whole"], text=text), value=value,
+                         hint=t(MSG["days_hint"]))
     return int(number)
 
 

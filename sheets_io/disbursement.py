@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Mapping, Sequence
 
 from schedule_engine.dates import BE_OFFSET, fiscal_year, format_thai_date, today_bangkok
+from schedule_engine.i18n import N_, t
 from schedule_engine.errors import InputError
 from schedule_engine.model import SourceRef
 from schedule_engine.reconcile import DisbursementRecord
@@ -38,15 +39,12 @@ DISBURSEMENT_HEADERS: dict[str, tuple[str, ...]] = {
               "date"),
 }
 # user-facing messages of this module (Thai first; kept together for the message catalogue)
-MSG = {
-    "as_of_future": "ข้อมูล ณ วันที่ {as_of} อยู่หลังวันนี้ ({today}) — the as-of date is after today",
-    "as_of_future_hint": "ตรวจวันที่รายงาน GFMIS (วัน/เดือน/ปี พ.ศ.) — check the GFMIS report "
-                         "date; the row is left out",
-    "as_of_other_year": "ข้อมูล ณ วันที่ {as_of} อยู่ในปีงบประมาณ {fy} แต่ข้อมูลรอบนี้เป็นปีงบประมาณ "
-                        "{run_fy} — the as-of date is in FY{fy}, the run is FY{run_fy}",
-    "did_you_mean": "; หมายถึง {guess} หรือไม่? (did you mean {guess}?)",
-    "as_of_other_year_hint": "แก้ปี พ.ศ. ของวันที่ แถวนี้ไม่นำมาคำนวณ (fix the year; the row is "
-                             "left out, the other rows are reconciled)",
+MSG = {  # message ids (English); the Thai is in schedule_engine/locale (docs/messages.md)
+    "as_of_future": N_("the as-of date {as_of} is after today ({today})"),
+    "as_of_future_hint": N_("check the GFMIS report date; the row is left out"),
+    "as_of_other_year": N_("the as-of date {as_of} is in FY{fy}, the run is FY{run_fy}"),
+    "did_you_mean": N_("; did you mean {guess}?"),
+    "as_of_other_year_hint": N_("fix the year; the row is left out, the other rows are reconciled"),
 }
 REQUIRED = ("agency", "budget_type", "budget_source", "allocated", "disbursed", "as_of")
 
@@ -138,9 +136,9 @@ def read_disbursement(source: TableSource | str, *, settings: SheetsSettings | N
             continue
         if dr.as_of > today:
             book.problems.append(InputError(
-                MSG["as_of_future"].format(as_of=format_thai_date(dr.as_of),
+                t(MSG["as_of_future"], as_of=format_thai_date(dr.as_of),
                                            today=format_thai_date(today)),
-                value=rec.get("as_of"), hint=MSG["as_of_future_hint"]).at(_loc(label, rec, "as_of")))
+                value=rec.get("as_of"), hint=t(MSG["as_of_future_hint"])).at(_loc(label, rec, "as_of")))
             continue
         key = (dr.agency, dr.budget_type, dr.budget_source, dr.as_of)
         seen[key] += 1
@@ -168,10 +166,10 @@ def read_disbursement(source: TableSource | str, *, settings: SheetsSettings | N
                 continue
             guess = _same_day_in(dr.as_of, run_fy)
             book.problems.append(InputError(
-                MSG["as_of_other_year"].format(as_of=format_thai_date(dr.as_of), fy=fy,
+                t(MSG["as_of_other_year"], as_of=format_thai_date(dr.as_of), fy=fy,
                                                run_fy=run_fy)
-                + (MSG["did_you_mean"].format(guess=format_thai_date(guess)) if guess else ""),
-                value=rec.get("as_of"), hint=MSG["as_of_other_year_hint"]).at(
+                + (t(MSG["did_you_mean"], guess=format_thai_date(guess)) if guess else ""),
+                value=rec.get("as_of"), hint=t(MSG["as_of_other_year_hint"])).at(
                     _loc(label, rec, "as_of")))
             continue
         book.records.append(dr)

@@ -35,6 +35,7 @@ from schedule_engine import (
     today_bangkok,
 )
 from schedule_engine.catalogue import Method, Rulebook
+from schedule_engine.i18n import N_, t
 from schedule_engine.dates import format_thai_date
 from schedule_engine.text import normalise_text, text_key
 from sheets_io.cells import (
@@ -54,11 +55,9 @@ from sheets_io.tables import Record, Table, TableSource, open_source
 OK = "OK"
 
 # user-facing messages of this module (Thai first; kept together for the message catalogue)
-MSG = {
-    "actual_before_start": "วันที่ดำเนินการจริง {actual} อยู่ก่อนวันขึ้นโครงการ {start} — the actual "
-                           "date is before the project's start",
-    "actual_before_start_hint": "ตรวจวันที่ (วันก่อนเดือน ปี พ.ศ.) หรือวันขึ้นโครงการในแผน "
-                                "(check this date or the plan's start date)",
+MSG = {  # message ids (English); the Thai is in schedule_engine/locale (docs/messages.md)
+    "actual_before_start": N_("the actual date {actual} is before the project's start {start}"),
+    "actual_before_start_hint": N_("check this date or the plan's start date"),
 }
 
 
@@ -500,9 +499,9 @@ def _read_progress(book: PlanBook, src: TableSource, table: Table, rulebook: Rul
         start = book.timelines[pid].start if pid in book.timelines else None
         if actual is not None and start is not None and actual < start:
             # flagged, not held: the step may really have been prepared early (kept as typed)
-            book.warnings.append(InputError(MSG["actual_before_start"].format(
+            book.warnings.append(InputError(t(MSG["actual_before_start"], 
                 actual=format_thai_date(actual), start=format_thai_date(start)),
-                value=rec.get("actual"), hint=MSG["actual_before_start_hint"]).at(chk.loc("actual")))
+                value=rec.get("actual"), hint=t(MSG["actual_before_start_hint"])).at(chk.loc("actual")))
         if not code:
             continue
         key = (pid, code)

@@ -159,3 +159,13 @@ def test_report_refuses_to_write_over_its_input(tmp_path):
                                    "--out", str(tmp_path), "--today", "2026-11-25"])
     assert res.exit_code == 2 and "disbursement-2570-10.xlsx" in res.output, res.output
     assert src.read_bytes() == before
+
+
+def test_messages_come_from_the_catalogue_in_english_on_request(lang_en):
+    from sheets_io import parse_day_count
+
+    msg = filesystem_message(OSError(errno.EACCES, "x", "/x/y"))
+    assert msg.startswith("/x/y: permission denied — ") and msg.isascii()
+    with pytest.raises(Exception) as e:
+        parse_day_count("7.5")
+    assert str(e.value).startswith("'7.5': days must be a whole number") and str(e.value).isascii()
