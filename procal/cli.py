@@ -92,6 +92,12 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         say.error("aborted", err_console)
         sys.exit(EXIT_FAILED)
+    except Exception as exc:  # the SQLite state file cannot be opened (a folder in its place …)
+        if type(exc).__module__ != "sqlite3":
+            raise
+        say.error(f"state file (SQLite): {exc} — check [sync] out_dir / ledger_file in "
+                  "procal.toml, or --out", err_console)
+        sys.exit(EXIT_FAILED)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 

@@ -165,7 +165,14 @@ def test_messages_come_from_the_catalogue_in_english_on_request(lang_en):
     from sheets_io import parse_day_count
 
     msg = filesystem_message(OSError(errno.EACCES, "x", "/x/y"))
-    assert msg.startswith("/x/y: permission denied — ") and msg.isascii()
+    no_thai = lambda text: not any("\u0e00" <= ch <= "\u0e7f" for ch in text)  # noqa: E731
+    assert msg.startswith("/x/y: permission denied — ") and no_thai(msg)
     with pytest.raises(Exception) as e:
         parse_day_count("7.5")
-    assert str(e.value).startswith("'7.5': days must be a whole number") and str(e.value).isascii()
+    assert str(e.value).startswith("'7.5': days must be a whole number") and no_thai(str(e.value))
+
+
+def test_a_folder_in_place_of_the_state_file_is_one_line(tmp_path):
+    shutil.copy(ROOT / "examples" / "plans.xlsx", tmp_path / "plans.xlsx")
+    (tmp_path / "out" / "procal-state.sqlite").mkdir(parents=True)
+    _one_error_line(procal(["sync", "plans.xlsx", "--out", "out"], tmp_path), "state file")
