@@ -129,12 +129,15 @@ def _progress_map(progress: Any) -> dict[tuple[str, str], date | None]:
 
 
 def milestone_events(book_or_parts: Any, *, settings: SyncSettings, calendar: Any,
-                     today: date, source_url=None) -> list[DesiredEvent]:
+                     today: date, source_url=None, forecasts: Mapping[str, Any] | None = None
+                     ) -> list[DesiredEvent]:
     """Desired events for the configured steps of every plan.
 
     ``book_or_parts``: a ``sheets_io`` ``PlanBook`` (``plans``, ``timelines``, ``progress``,
     ``source_url()``) or a tuple ``(plans, timelines, progress)``. ``calendar``: the engine's
-    ``WorkingCalendar`` (status, slip, working-day reminders).
+    ``WorkingCalendar`` (status, slip, working-day reminders). ``forecasts`` (project id →
+    ``schedule_engine.forecast.Forecast``; default: the book's ``forecasts``): the pending events
+    of an AT_RISK or LOST project carry a title prefix and a note with the action.
     """
     from schedule_engine import step_status
 
@@ -146,6 +149,8 @@ def milestone_events(book_or_parts: Any, *, settings: SyncSettings, calendar: An
                                       book_or_parts.progress)
         url_of = source_url or getattr(book_or_parts, "source_url", None)
     actuals = _progress_map(progress)
+    forecasts = forecasts if forecasts is not None else (
+        {} if isinstance(book_or_parts, tuple) else getattr(book_or_parts, "forecasts", None) or {})
     wanted_steps = list(dict.fromkeys(settings.event_steps))
     exec_steps = set(settings.executive_steps)
     events: list[DesiredEvent] = []
@@ -168,6 +173,9 @@ def milestone_events(book_or_parts: Any, *, settings: SyncSettings, calendar: An
             summary = f"{step.name_th}: {plan.name} ({plan.agency})"
             description = _description(plan, tl, step, actual, st.state, st.slip_working_days,
                                        link)
+            fc = forecasts.get(plan.project_id)
+            if fc is not None and st.state is not StepState.DONE:
+                summary, description = _risk_marked(fc, summary, description)
             reminders = () if st.state is StepState.DONE else reminders_for(
                 day, code, settings, calendar)
             attendees = (plan.officer_email,) if settings.invite_officers and plan.officer_email \
@@ -182,6 +190,24 @@ def milestone_events(book_or_parts: Any, *, settings: SyncSettings, calendar: An
                                            calendar=settings.executives_calendar,
                                            attendees=tuple(settings.executives), **common))
     return events
+
+
+RISK_PREFIX = {"at_risk": "⚠️ เสี่ยงไม่ทัน: ", "lost": "⛔ ไม่ทันกำหนด: "}
+
+
+def _risk_marked(fc: Any, summary: str, description: str) -> tuple[str, str]:
+    """Title prefix and a description note for a project that will miss its deadline."""
+    prefix = RISK_PREFIX.get(getattr(fc.state, "value", ""))
+    if prefix is None:
+        return summary, description
+    d = fc.deadline
+    note = [f"การคาดการณ์: {fc.state.label_th}"
+            + (f" — กำหนดลงนามสัญญา {_thai_date(d.date)} ({d.label()})" if d else ""),
+            f"คาดว่าจะลงนามสัญญา {_thai_date(fc.expected_contract)}, เร็วที่สุด "
+            f"{_thai_date(fc.earliest_contract)}" + (" (ไม่แน่นอน)" if fc.earliest_uncertain else ""),
+            f"ต้องทำ: {fc.summary()}"]
+    lines = description.split("\n")
+    return prefix + summary, "\n".join([*lines[:-1], *note, lines[-1]])
 
 
 def _iter(plans: Iterable[ProjectPlan] | Mapping[str, ProjectPlan]) -> Iterable[ProjectPlan]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Callable, Iterable, Literal
+from typing import Callable, Iterable, Literal, Mapping, Sequence
 
 from calendar_sync.backends import CalendarBackend
 from calendar_sync.ledger import Ledger
@@ -118,8 +118,33 @@ def _slot(today: date, calendar: WorkingCalendar, at: time, minutes: int, offset
     return start, start + timedelta(minutes=minutes)
 
 
-def agency_description(recon: Reconciliation, a: AgencyResult, resolved: bool = False) -> str:
-    lines = [f"หน่วยงาน: {a.agency}", *_header(recon),
+def risk_lines(risks) -> list[str]:
+    """The agency's projects that will miss their contract deadline: AT_RISK first (with the
+    action and its date), then LOST (by how many working days). ``risks``: (project id, name,
+    Forecast) in that order."""
+    at_risk = [r for r in risks if r[2].state.value == "at_risk"]
+    lost = [r for r in risks if r[2].state.value == "lost"]
+    lines: list[str] = []
+    if at_risk:
+        lines.append(f"โครงการเสี่ยงลงนามสัญญาไม่ทันกำหนด ({len(at_risk)} โครงการ) — ต้องเร่งดำเนินการทันที:")
+        lines += [f"  - {pid} {name}: {f.summary()}" for pid, name, f in at_risk]
+    if lost:
+        if lines:
+            lines.append("")
+        lines.append(f"โครงการที่ลงนามสัญญาไม่ทันกำหนดแล้ว ({len(lost)} โครงการ):")
+        lines += [f"  - {pid} {name}: {f.summary()}" for pid, name, f in lost]
+    illustrative = sorted({d.code for *_, f in risks for d in f.deadlines if d.illustrative})
+    if illustrative:
+        lines.append("หมายเหตุ: บางกำหนดมาจากมาตรการตัวอย่าง (ILLUSTRATIVE) ไม่ใช่ข้อสั่งการจริง")
+    return lines
+
+
+def agency_description(recon: Reconciliation, a: AgencyResult, resolved: bool = False,
+                       risks=()) -> str:
+    lines = [f"หน่วยงาน: {a.agency}", *_header(recon)]
+    if risks and not resolved:
+        lines += ["", *risk_lines(risks), ""]
+    lines += [
              f"อันดับการเบิกจ่าย: {a.rank} จาก {len(recon.agencies)} หน่วยงาน", "",
              "ภาพรวมหน่วยงาน:", *(f"  {x}" for x in _figure_lines(a.total))]
     for ln in a.lines:
@@ -159,7 +184,7 @@ def late_only_description(recon: Reconciliation, agency: str, late) -> str:
         "— สร้างโดย procal"])
 
 
-def agency_title(a: AgencyResult, resolved: bool = False) -> str:
+def agency_title(a: AgencyResult, resolved: bool = False, risks=()) -> str:
     f = a.total
     if resolved:
         return (f"✅ แก้ไขแล้ว: {a.agency} เบิกจ่าย {pct(f.disbursement_pct)}% "
@@ -170,6 +195,12 @@ def agency_title(a: AgencyResult, resolved: bool = False) -> str:
         parts.append(f"ขาด {baht(f.disbursement_gap_baht)} บาท")
     if a.late_milestones:
         parts.append(f"ล่าช้า {len(a.late_milestones)} ขั้นตอน")
+    n_risk = sum(1 for r in risks if r[2].state.value == "at_risk")
+    n_lost = sum(1 for r in risks if r[2].state.value == "lost")
+    if n_risk:
+        parts.append(f"เสี่ยงลงนามไม่ทัน {n_risk} โครงการ")
+    if n_lost:
+        parts.append(f"ไม่ทันกำหนด {n_lost} โครงการ")
     return " ".join(parts)
 
 
@@ -201,13 +232,18 @@ def summary_description(recon: Reconciliation) -> str:
 
 def reminder_events(recon: Reconciliation, *, today: date, calendar: WorkingCalendar,
                     options: ReminderOptions = ReminderOptions(),
-                    previously_reminded: Iterable[str] = ()) -> list[DesiredEvent]:
+                    previously_reminded: Iterable[str] = (),
+                    risks: Mapping[str, Sequence[tuple]] | None = None) -> list[DesiredEvent]:
     """The executives' desired reminder and summary events for this reconciliation.
 
     ``previously_reminded``: event keys already on the calendar (or in the ledger) — an agency now
     on track whose key is there gets a "resolved" event (``resolved="mark"``), or none at all
     (``"remove"``, so the sync deletes it).
+
+    ``risks``: agency → (project id, name, ``Forecast``) of its AT_RISK and LOST projects (AT_RISK
+    first); they lead the agency's description and trigger a reminder on their own.
     """
+    risks = {k: list(v) for k, v in (risks or {}).items() if v}
     period = period_key(recon.as_of)
     earlier = set(previously_reminded)
     start, end = _slot(today, calendar, options.at, options.duration_minutes)
@@ -215,27 +251,47 @@ def reminder_events(recon: Reconciliation, *, today: date, calendar: WorkingCale
     out: list[DesiredEvent] = []
     for a in recon.agencies:
         key = reminder_key(period, a.agency)
-        active = _needs_reminder(a, options)
+        mine = risks.get(a.agency, ())
+        active = _needs_reminder(a, options) or bool(mine)
         if not active and (key not in earlier or options.resolved == "remove"):
             continue
         out.append(DesiredEvent(
             key=key, kind="reminder", calendar=options.calendar,
-            summary=agency_title(a, resolved=not active),
-            description=agency_description(recon, a, resolved=not active),
+            summary=agency_title(a, resolved=not active, risks=mine),
+            description=agency_description(recon, a, resolved=not active, risks=mine),
             start=start, end=end, color=("done" if not active else _colour(a)),
             reminders=popups if active else (),
             extra={"procal_period": period, "procal_status": "open" if active else "resolved"}))
+    listed_now = {a.agency for a in recon.agencies}
+    for agency, mine in risks.items():  # agencies with no disbursement row, only risks
+        if agency in listed_now or (options.late_milestones and agency in recon.unmatched_late):
+            continue
+        n = sum(1 for r in mine if r[2].state.value == "at_risk")
+        out.append(DesiredEvent(
+            key=reminder_key(period, agency), kind="reminder", calendar=options.calendar,
+            summary=f"⚠️ เสี่ยงลงนามสัญญาไม่ทัน: {agency} {n} โครงการ"
+                    + (f" ไม่ทันกำหนด {len(mine) - n} โครงการ" if len(mine) > n else ""),
+            description="\n".join([f"หน่วยงาน: {agency}", *_header(recon), "", *risk_lines(mine),
+                                   "", "ขอให้หน่วยงานเร่งดำเนินการตามกำหนดข้างต้น — สร้างโดย procal"]),
+            start=start, end=end, color="late" if n == 0 else "due_soon", reminders=popups,
+            extra={"procal_period": period, "procal_status": "open"}))
     if options.late_milestones:
         for agency, late in recon.unmatched_late.items():
             key = reminder_key(period, agency)
+            mine = risks.get(agency, ())
+            desc = late_only_description(recon, agency, late)
+            if mine:
+                head, rest = desc.split("\n", 1)
+                desc = "\n".join([head, *risk_lines(mine), rest])
             out.append(DesiredEvent(
                 key=key, kind="reminder", calendar=options.calendar,
-                summary=f"⚠️ ติดตามขั้นตอนจัดซื้อจัดจ้างที่ล่าช้า: {agency} ล่าช้า {len(late)} ขั้นตอน",
-                description=late_only_description(recon, agency, late),
+                summary=f"⚠️ ติดตามขั้นตอนจัดซื้อจัดจ้างที่ล่าช้า: {agency} ล่าช้า {len(late)} ขั้นตอน"
+                        + (f" เสี่ยงลงนามไม่ทัน {len(mine)} โครงการ" if mine else ""),
+                description=desc,
                 start=start, end=end, color="late", reminders=popups,
                 extra={"procal_period": period, "procal_status": "open"}))
     if options.resolved == "mark":  # earlier reminders of agencies no longer listed at all
-        listed = {a.agency for a in recon.agencies} | set(recon.unmatched_late)
+        listed = {a.agency for a in recon.agencies} | set(recon.unmatched_late) | set(risks)
         prefix = f"reminder/{period}/"
         for key in sorted(k for k in earlier if k.startswith(prefix)):
             agency = key[len(prefix):]
@@ -318,5 +374,5 @@ def sync_reminders(events: list[DesiredEvent], backend: CalendarBackend, ledger:
 __all__ = [
     "REMINDER_KINDS", "ReminderOptions", "period_key", "reminder_key", "summary_key",
     "reminder_events", "existing_reminder_keys", "plan_reminders", "sync_reminders",
-    "agency_title", "agency_description", "summary_description", "PlanRow",
+    "agency_title", "agency_description", "summary_description", "PlanRow", "risk_lines",
 ]

@@ -42,6 +42,9 @@ def _register_all() -> None:
 
     for module in (cmd_plan, cmd_auth, cmd_sheets, cmd_sync, cmd_run):
         module.register(app)
+    from procal import forecasting
+
+    forecasting.register(app)
 
 
 @app.callback()

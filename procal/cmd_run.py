@@ -82,6 +82,8 @@ class RunResult:
     report_files: list[Path] = field(default_factory=list)
     backend: str = ""
     notes: list[str] = field(default_factory=list)
+    forecasts: dict = field(default_factory=dict)  # project id -> Forecast (early warning)
+    at_risk: dict = field(default_factory=dict)  # agency -> [(id, name, Forecast)] AT_RISK, LOST
 
     @property
     def row_errors(self) -> int:
@@ -158,6 +160,11 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
         bar.update(t, total=1, completed=1)
     result.plan_rows = len(book.plans)
     result.plan_problems = list(book.problems)
+    from procal.forecasting import forecast_book, risks_by_agency
+
+    result.forecasts = forecast_book(book, settings, today=today, calendar=cal,
+                                     example=result.example)
+    result.at_risk = risks_by_agency(book)
     if book.timelines:
         unannounced = cal.unannounced_note(min(t.start for t in book.timelines.values()),
                                            max(t.contract_date for t in book.timelines.values()))
@@ -219,7 +226,7 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
                 prev = existing_reminder_keys(be, ledger, namespace=settings.sync.namespace,
                                               calendar=exec_cal)
                 events = reminder_events(recon, today=today, calendar=cal, options=opts,
-                                         previously_reminded=prev)
+                                         previously_reminded=prev, risks=result.at_risk)
                 rplan, _ = sync_reminders(events, be, ledger, namespace=settings.sync.namespace,
                                           period=period_key(recon.as_of), dry_run=True,
                                           on_hand_edit=settings.sync.on_hand_edit)
@@ -237,7 +244,10 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
                 table = load_targets(recon.fiscal_year, tdirs)
                 files = write_report(recon, table, settings.reports_dir, history=history,
                                      problems=[*dbook.problems, *book.problems], today=today,
-                                     inputs=_input_sources(book, dsrc))
+                                     inputs=_input_sources(book, dsrc),
+                                     forecasts=[(p, book.forecasts[p.project_id])
+                                                for p in book.plans
+                                                if p.project_id in book.forecasts])
                 result.report_files = files.all
         elif dbook is not None:
             result.notes.append("the disbursement tab has no valid rows; nothing to reconcile")
@@ -446,6 +456,10 @@ def report_job(settings, *, source: str | None = None, today: str | date | None 
     cal = default_calendar()
     clients = google_clients_for(settings, src, "ics", write=False)  # the report only reads
     book = read_plans(src, settings=settings.sheets, calendar=cal, today=day, clients=clients)
+    from procal.forecasting import forecast_book
+
+    forecast_book(book, settings, today=day, calendar=cal, example=source is None
+                  and settings.run.source is None)
     if settings.run.disbursement_source:
         dbook = read_disbursement(settings.run.disbursement_source, settings=settings.sheets, today=day)
     else:
@@ -466,5 +480,7 @@ def report_job(settings, *, source: str | None = None, today: str | date | None 
     problems = [*dbook.problems, *book.problems]
     files = write_report(recon, lookup(recon.fiscal_year), out_dir, history=history,
                          problems=problems, today=day,
-                         inputs=_input_sources(book, settings.run.disbursement_source))
+                         inputs=_input_sources(book, settings.run.disbursement_source),
+                         forecasts=[(p, book.forecasts[p.project_id]) for p in book.plans
+                                    if p.project_id in book.forecasts])
     return files.all, problems

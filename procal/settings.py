@@ -23,7 +23,7 @@ from schedule_engine.reconcile import Severity, Thresholds
 from schedule_engine.targets import TARGET_MODES
 
 CONFIG_NAME = "procal.toml"
-SECTIONS = ("run", "targets", "reconcile", "sheets", "sync", "google")
+SECTIONS = ("run", "targets", "reconcile", "sheets", "sync", "google", "forecast")
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ class ProcalSettings:
     sheets: Any = None  # SheetsSettings
     sync: Any = None  # SyncSettings
     google: Any = None  # GoogleSettings
+    forecast: Any = None  # procal.forecasting.ForecastSettings ([forecast] deadline measures)
 
     @property
     def reports_dir(self) -> Path:
@@ -249,6 +250,7 @@ def from_mapping(data: Mapping[str, Any], file: str | None = None) -> ProcalSett
     """Validate a parsed procal.toml (``file`` is used for messages and relative paths)."""
     from calendar_sync.settings import SyncSettings
     from google_access.settings import GoogleSettings
+    from procal.forecasting import parse_forecast_settings
     from sheets_io.settings import SheetsSettings
 
     for section, value in data.items():
@@ -267,6 +269,7 @@ def from_mapping(data: Mapping[str, Any], file: str | None = None) -> ProcalSett
         sheets=SheetsSettings.from_mapping(data.get("sheets", {}), label),
         sync=sync,
         google=GoogleSettings.from_mapping(data.get("google", {}), label),
+        forecast=parse_forecast_settings(data.get("forecast", {}), base, file),
     )
     return settings
 

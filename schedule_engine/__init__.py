@@ -56,7 +56,6 @@ from schedule_engine.forecast import (
     forecast_timeline,
     project_deadline,
 )
-from schedule_engine.measures import DeadlineMeasure, deadlines_for, load_measures, parse_measures
 from schedule_engine.i18n import (
     LANGS,
     N_,
@@ -66,6 +65,13 @@ from schedule_engine.i18n import (
     t,
     tn,
     use_settings_language,
+)
+from schedule_engine.measures import (
+    DeadlineMeasure,
+    deadlines_for,
+    forecast_plans,
+    load_measures,
+    parse_measures,
 )
 from schedule_engine.model import (
     BudgetType,
@@ -143,7 +149,7 @@ __all__ = [
     # early warning (forecast of the contract date against deadlines)
     "ForecastState", "Forecast", "StepForecast", "Action", "Deadline", "BulkForecast",
     "forecast_timeline", "forecast_many", "binding_deadline", "project_deadline",
-    "DeadlineMeasure", "load_measures", "parse_measures", "deadlines_for",
+    "DeadlineMeasure", "load_measures", "parse_measures", "deadlines_for", "forecast_plans",
     # typed text: one matching key everywhere, config files in any Windows encoding
     "text_key", "normalise_text", "decode_config", "read_config_text",
 ]

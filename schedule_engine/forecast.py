@@ -6,7 +6,9 @@ recorded) the remaining steps are re-planned twice, with the counting rules of t
 * at the planned day counts (defaults or the row's overrides) → the **expected** contract date;
 * at the legal minimums → the **earliest possible** contract date.
 
-A step that is not recorded is never assumed done in the past: when the next step is overdue
+A project not started yet could start today: its earliest date counts from today when its
+planned start is later. A step that is not recorded is never assumed done in the past: when the
+next step is overdue
 (its re-planned milestone is before ``today``) its milestone is taken as ``today`` (the next
 working day if today is not one) and the steps after it are re-planned from there.
 
@@ -297,7 +299,8 @@ def forecast_group(cal: WorkingCalendar, days: Sequence[int], min_days: Sequence
     today_w = cal.next_working_idx(today)
     exp = np.empty((n, m), dtype=np.int64)
     ear = np.empty((n, m), dtype=np.int64)
-    ce, cm = anchor, anchor
+    # earliest possible: a project not started yet could start today rather than on its plan
+    ce, cm = anchor, np.where(done == 0, np.minimum(anchor, today), anchor)
     for j in range(n):
         ne = _advance(cal, ce, days[j], units[j])
         nm = _advance(cal, cm, min_days[j], units[j])
@@ -340,9 +343,11 @@ def forecast_group(cal: WorkingCalendar, days: Sequence[int], min_days: Sequence
         if len(risk):
             today_r = today[risk]
             act = np.full(len(risk), -1, dtype=np.int64)
+            first_start = np.where(done[risk] == 0, np.maximum(anchor[risk], today_r),
+                                   anchor[risk])
             for j in range(n - 1, -1, -1):
-                start_j = anchor[risk] if j == 0 else np.where(done[risk] >= j, anchor[risk],
-                                                               ear[j - 1, risk])
+                start_j = first_start if j == 0 else np.where(done[risk] >= j, first_start,
+                                                              ear[j - 1, risk])
                 ok = (done[risk] <= j) & (start_j >= today_r)
                 act = np.where(ok, j, act)
             act = np.where(act < 0, np.minimum(done[risk], n - 1), act)

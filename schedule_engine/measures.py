@@ -29,12 +29,13 @@ from datetime import date
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from schedule_engine.dates import fiscal_year as fiscal_year_of
 from schedule_engine.errors import ConfigError
-from schedule_engine.forecast import Deadline, project_deadline
-from schedule_engine.model import BudgetType, ProjectPlan, Timeline
+from schedule_engine.forecast import Deadline, Forecast, forecast_timeline, project_deadline
+from schedule_engine.model import BudgetType, ProjectPlan, StepProgress, Timeline
+from schedule_engine.workcal import WorkingCalendar
 
 _KEYS = {"code", "name_th", "name_en", "contract_by", "budget_types", "budget_sources",
          "amount_over", "methods", "source_text", "illustrative", "fiscal_year"}
@@ -189,3 +190,33 @@ def deadlines_for(plan: ProjectPlan, timeline: Timeline | None,
 
 
 __all__ = ["DeadlineMeasure", "parse_measures", "load_measures", "deadlines_for"]
+
+
+def forecast_plans(plans: Iterable[ProjectPlan], timelines: Mapping[str, Timeline],
+                   progress: Iterable[StepProgress], *, today: date, calendar: WorkingCalendar,
+                   measures_of: Callable[[int], Iterable[DeadlineMeasure]] | None = None,
+                   extra: Iterable[DeadlineMeasure] = ()) -> dict[str, Forecast]:
+    """Every plan's forecast on ``today`` (project id → :class:`Forecast`), held to its own
+    deadline, the measures of its fiscal year (``measures_of(fy_be)``, fiscal year of the planned
+    contract date) and ``extra`` measures (``[forecast] deadlines``)."""
+    actuals: dict[str, dict[str, date]] = {}
+    for p in progress:
+        if p.actual is not None:
+            actuals.setdefault(p.project_id, {})[p.step_code] = p.actual
+    extra = tuple(extra)
+    cache: dict[int, tuple[DeadlineMeasure, ...]] = {}
+    out: dict[str, Forecast] = {}
+    for plan in plans:
+        tl = timelines.get(plan.project_id)
+        if tl is None:
+            continue
+        fy = fiscal_year_of(tl.contract_date)
+        if fy not in cache:
+            cache[fy] = tuple(measures_of(fy)) if measures_of else ()
+        deadlines = deadlines_for(plan, tl, cache[fy] + extra)
+        out[plan.project_id] = forecast_timeline(tl, actuals.get(plan.project_id, {}), today,
+                                                 calendar, deadlines, project_id=plan.project_id)
+    return out
+
+
+__all__ += ["forecast_plans"]

@@ -79,6 +79,7 @@ class PlanBook:
     previous_tabs: dict[str, Table] = field(default_factory=dict)  # schedule/status as last written
     tables: dict[str, Table] = field(default_factory=dict)  # every tab read (incl. ``also_read``)
     skipped_rows: list[int] = field(default_factory=list)  # total rows (รวม) ignored on purpose
+    forecasts: dict = field(default_factory=dict)  # project id -> Forecast (set by the caller)
 
     @property
     def ok(self) -> bool:

@@ -96,9 +96,51 @@ def _sheet(wb: Workbook, title: str, intro: Sequence[str], headers: Sequence[str
     return ws
 
 
+FORECAST_FILLS = {
+    "at_risk": PatternFill("solid", fgColor="FFCC80"),
+    "lost": PatternFill("solid", fgColor="EF9A9A"),
+    "on_track": PatternFill("solid", fgColor="C8E6C9"),
+    "done": PatternFill("solid", fgColor="E0E0E0"),
+    "no_deadline": PatternFill("solid", fgColor="FFFFFF"),
+}
+
+
+def _forecast_sheet(wb: Workbook, forecasts: Sequence[tuple], today: date | None) -> None:
+    """One row per project: the contract date forecast against its binding deadline, AT_RISK
+    first. ``forecasts``: (ProjectPlan, Forecast) pairs."""
+    order = sorted(forecasts, key=lambda pf: (pf[1].state.rank, pf[0].agency, pf[0].project_id))
+    rows = []
+    for plan, f in order:
+        d = f.deadline
+        earliest = format_thai_date(f.earliest_contract) if f.earliest_contract else ""
+        if earliest and f.earliest_uncertain:
+            earliest += " (ไม่แน่นอน)"
+        rows.append(([plan.agency, plan.project_id, plan.name, f.state.label_th,
+                      format_thai_date(f.planned_contract),
+                      format_thai_date(f.expected_contract) if f.expected_contract else "",
+                      earliest, format_thai_date(d.date) if d else "", d.label() if d else "",
+                      f.slack if f.slack is not None else "",
+                      f.summary() if f.state.value in ("at_risk", "lost") else ""], None))
+    n_risk = sum(1 for _, f in forecasts if f.state.value == "at_risk")
+    n_lost = sum(1 for _, f in forecasts if f.state.value == "lost")
+    intro = [f"คาดการณ์วันลงนามสัญญา: เสี่ยงไม่ทัน {n_risk} โครงการ ไม่ทันกำหนดแล้ว {n_lost} โครงการ"
+             + (f" (ณ {format_thai_date(today)})" if today else ""),
+             "คาดการณ์ = ขั้นตอนที่เหลือตามจำนวนวันในแผน; เร็วที่สุด = ตามระยะเวลาขั้นต่ำตามกฎหมาย"]
+    if any(dd.illustrative for _, f in forecasts for dd in f.deadlines):
+        intro.append("หมายเหตุ: กำหนดที่มีคำว่า (ตัวอย่าง) มาจากมาตรการตัวอย่าง ไม่ใช่ข้อสั่งการจริง")
+    ws = _sheet(wb, "คาดการณ์ลงนามสัญญา", intro,
+                ["หน่วยงาน", "รหัสโครงการ", "ชื่อโครงการ", "การคาดการณ์", "ลงนามตามแผน",
+                 "คาดว่าจะลงนาม", "เร็วที่สุด", "กำหนดลงนาม", "ที่มาของกำหนด",
+                 "เหลือ (วันทำการ)", "ต้องทำ"], rows, [None] * 11)
+    first = ws.max_row - len(order) + 1
+    for i, (_, f) in enumerate(order):
+        ws.cell(row=first + i, column=4).fill = FORECAST_FILLS[f.state.value]
+
+
 def build_workbook(recon: Reconciliation, *, problems: Sequence[InputError] = (),
-                   today: date | None = None) -> Workbook:
-    """The report workbook (not saved)."""
+                   today: date | None = None, forecasts: Sequence[tuple] = ()) -> Workbook:
+    """The report workbook (not saved); ``forecasts`` ((plan, Forecast) pairs) adds the sheet
+    คาดการณ์ลงนามสัญญา."""
     wb = Workbook()
     wb.remove(wb.active)
     intro = [
@@ -149,6 +191,9 @@ def build_workbook(recon: Reconciliation, *, problems: Sequence[InputError] = ()
            ["หน่วยงาน", "รหัสโครงการ", "ชื่อโครงการ", "ขั้นตอน", "รหัสขั้นตอน", "กำหนดตามแผน",
             "ล่าช้า (วันทำการ)"], late_rows, [None] * 7)
 
+    if forecasts:
+        _forecast_sheet(wb, forecasts, today)
+
     err_rows = [([e.location.sheet or "", e.location.row or "", e.location.column or "",
                   "" if e.value is None else str(e.value), e.reason, e.hint or ""], None)
                 for e in problems]
@@ -160,7 +205,7 @@ def build_workbook(recon: Reconciliation, *, problems: Sequence[InputError] = ()
 def write_report(recon: Reconciliation, targets: TargetTable, out_dir: Path, *,
                  history: Sequence[tuple[date, Figures]] = (), problems: Sequence[InputError] = (),
                  today: date | None = None, charts: bool = True,
-                 inputs: Sequence[object] = ()) -> ReportFiles:
+                 inputs: Sequence[object] = (), forecasts: Sequence[tuple] = ()) -> ReportFiles:
     """Write ``disbursement-<FY>-<MM>.xlsx`` and the PNG charts into ``out_dir``. ``inputs`` (the
     sources read) are never overwritten: a report path that is one of them is refused."""
     from sheets_io.tables import refuse_overwriting_input
@@ -170,7 +215,7 @@ def write_report(recon: Reconciliation, targets: TargetTable, out_dir: Path, *,
     path = out_dir / f"{name}.xlsx"
     refuse_overwriting_input(path, *inputs)
     out_dir.mkdir(parents=True, exist_ok=True)
-    wb = build_workbook(recon, problems=problems, today=today)
+    wb = build_workbook(recon, problems=problems, today=today, forecasts=forecasts)
     wb.save(path)
     files = ReportFiles(workbook=path)
     if charts:

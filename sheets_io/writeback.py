@@ -29,11 +29,31 @@ SCHEDULE_HEADER = [
     "planned (ISO)", "วันที่ดำเนินการจริง (actual, พ.ศ.)", "actual (ISO)", "สถานะ (status)",
     "สถานะ (ไทย)", "คลาดเคลื่อน วันทำการ (slip, working days)", "ปัญหาอุปสรรค (note)",
     "แถวในแผน (plan row)", "procal",
+    # early warning (schedule_engine.forecast): per step, then the project's contract forecast
+    "คาดการณ์ (expected, พ.ศ.)", "เริ่มได้ช้าสุด (latest safe start, พ.ศ.)",
+    "ลงนามสัญญา คาดการณ์ (expected contract)", "ลงนามสัญญา เร็วที่สุด (earliest contract)",
+    "การคาดการณ์ (forecast)",
 ]
 STATUS_HEADER = [
     "แท็บ (tab)", "แถว (row)", "รหัสโครงการ (project id)", "สถานะ (status)", "ข้อความ (message)",
     "ตรวจเมื่อ (checked)",
+    "ลงนามสัญญา คาดการณ์ (expected contract)", "ลงนามสัญญา เร็วที่สุด (earliest contract)",
+    "การคาดการณ์ (forecast)", "กำหนดที่ใช้ (binding deadline)", "ต้องทำ (action)",
 ]
+
+
+def _thai(d: date | None) -> str:
+    return format_thai_date(d) if d else ""
+
+
+def forecast_cells(f) -> list[object]:
+    """The project's forecast as cells: expected, earliest contract date, state (Thai)."""
+    if f is None:
+        return ["", "", ""]
+    earliest = _thai(f.earliest_contract)
+    if earliest and f.earliest_uncertain:
+        earliest += " (ไม่แน่นอน)"
+    return [_thai(f.expected_contract), earliest, f.state.label_th]
 
 
 @dataclass(frozen=True)
@@ -63,9 +83,13 @@ def schedule_rows(book: PlanBook, *, today: date, calendar: WorkingCalendar,
     window = (book.settings.due_soon_working_days if due_soon_working_days is None
               else due_soon_working_days)
     rows: list[list[object]] = [list(SCHEDULE_HEADER)]
+    forecasts = getattr(book, "forecasts", None) or {}
     for plan in book.plans:
         tl = book.timelines[plan.project_id]
         progress = book.progress_for(plan.project_id)
+        fc = forecasts.get(plan.project_id)
+        project_cells = forecast_cells(fc)
+        step_fc = {s.code: s for s in fc.steps} if fc is not None else {}
         for i, m in enumerate(tl.steps, start=1):
             pr = progress.get(m.code)
             actual = pr.actual if pr else None
@@ -77,6 +101,9 @@ def schedule_rows(book: PlanBook, *, today: date, calendar: WorkingCalendar,
                 format_thai_date(actual) if actual else "", actual.isoformat() if actual else "",
                 en, th, st.slip_working_days, pr.note if pr else "",
                 plan.source_ref.row if plan.source_ref else "", "ok",
+                _thai(step_fc[m.code].expected) if m.code in step_fc else "",
+                _thai(step_fc[m.code].latest_safe_start) if m.code in step_fc else "",
+                *project_cells,
             ])
     rows.extend(_carried_over(book))
     return rows
@@ -110,17 +137,22 @@ def status_rows(book: PlanBook, *, checked: str) -> list[list[object]]:
     s = book.settings
     plans_title = book.tables[s.plans_tab].tab if s.plans_tab in book.tables else s.plans_tab
     rows: list[list[object]] = [list(STATUS_HEADER)]
+    forecasts = getattr(book, "forecasts", None) or {}
     for row in sorted(book.row_status):
         msg = book.row_status[row]
         pid = book.row_ids.get(row, "")
         state = OK if msg == OK else ("held" if pid else "error")
-        rows.append([plans_title, row, pid, state, "" if msg == OK else msg, checked])
+        fc = forecasts.get(pid) if msg == OK else None
+        extra = forecast_cells(fc) + (["", ""] if fc is None else [
+            f"{_thai(fc.deadline.date)} {fc.deadline.label()}" if fc.deadline else "",
+            fc.summary() if fc.state.value in ("at_risk", "lost") else ""])
+        rows.append([plans_title, row, pid, state, "" if msg == OK else msg, checked, *extra])
     for err in book.problems:
         if err.location.sheet == plans_title:
             continue
         col = f"{err.location.column}: " if err.location.column else ""
         rows.append([err.location.sheet or "", err.location.row or "", "", "error", f"{col}{err.reason}" + (f" — {err.hint}" if err.hint else ""),
-                     checked])
+                     checked, "", "", "", "", ""])
     return rows
 
 

@@ -199,10 +199,13 @@ def test_internal_steps_do_not_make_executive_reminders_by_default(in_tmp):
     key_steps = set(settings.sync.event_steps)
     assert recon.late_milestones  # the example has late key milestones ...
     assert {m.step_code for m in recon.late_milestones} <= key_steps  # ... and only those count
-    # every reminded agency is short of its target or late on a key milestone, nothing else
+    # every reminded agency is short of its target, late on a key milestone or has a project
+    # that will miss its contract deadline (early warning), nothing else
+    risky = set(res.at_risk)
+    assert risky  # the example has projects at risk
     expected = {a.agency for a in recon.agencies
                 if a.worst_severity.value != "on_track"
-                or any(m.step_code in key_steps for m in a.late_milestones)}
+                or any(m.step_code in key_steps for m in a.late_milestones)} | risky
     assert reminded == expected
     # late_steps = ["*"]: internal steps (TOR drafting, purchase approval) count too
     _, every, every_reminded = _dry_run_example(in_tmp, {"late_steps": ["*"]})
