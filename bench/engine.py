@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from schedule_engine import build_timeline, default_calendar, default_rulebook  # noqa: E402
 from schedule_engine.bulk import plan_many  # noqa: E402
+from schedule_engine.forecast import forecast_many, forecast_timeline, state_of  # noqa: E402
 from schedule_engine.timeline import resolve_steps  # noqa: E402
 
 METHODS = ["e-bidding", "e-market", "specific", "selection", "consultant-general",
@@ -58,6 +59,97 @@ def naive_timeline(rulebook, holidays: frozenset, method: str, budget: float, st
                     left -= 1
         ends.append(cur)
     return ends
+
+
+def _naive_step(holidays: frozenset, cur: date, days: int, unit: str) -> date:
+    def off(d):
+        return d.weekday() >= 5 or d in holidays
+
+    if days == 0 or unit == "calendar":
+        cur = cur + timedelta(days=days)
+        while off(cur):
+            cur += timedelta(days=1)
+        return cur
+    left = days
+    while left:
+        cur += timedelta(days=1)
+        if not off(cur):
+            left -= 1
+    return cur
+
+
+def naive_forecast(rulebook, holidays: frozenset, method: str, budget: float, start: date,
+                   done: int, anchor: date, today: date, deadline: date):
+    """Day-by-day: re-plan the remaining steps at planned days and at legal minimums from the
+    anchor (an overdue next step ends today at the earliest), then the state."""
+    m = rulebook.resolve_method(method)
+    steps = resolve_steps(m, m.tier_for(budget, start), start)
+    done = min(done, len(steps))
+    if done == len(steps):
+        return "done", None, None
+    anchor = anchor if done else start
+    today_w = today
+    while today_w.weekday() >= 5 or today_w in holidays:
+        today_w += timedelta(days=1)
+    exp = ear = anchor
+    if not done:
+        ear = min(anchor, today)
+    for j, s in enumerate(steps[done:]):
+        exp = _naive_step(holidays, exp, s.days, s.rule.unit)
+        ear = _naive_step(holidays, ear, s.rule.min_days, s.rule.unit)
+        if j == 0:
+            exp, ear = max(exp, today_w), max(ear, today_w)
+    state = "on_track" if exp <= deadline else "at_risk" if ear <= deadline else "lost"
+    return state, exp, ear
+
+
+def bench_forecast(rb, cal, methods, budgets, starts, n: int, repeat: int, naive_sample: int) -> None:
+    """Bulk early-warning forecast of n projects in various stages vs a naive per-project loop."""
+    rng = np.random.default_rng(2570)
+    done = rng.integers(0, 8, n)
+    anchors = starts + rng.integers(0, 60, n).astype("timedelta64[D]")
+    today = anchors + rng.integers(0, 30, n).astype("timedelta64[D]")
+    deadlines = starts + rng.integers(60, 200, n).astype("timedelta64[D]")
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fc = forecast_many(rb, cal, methods, budgets, starts, done_count=done, anchors=anchors,
+                           today=today, deadlines=deadlines)
+        times.append(time.perf_counter() - t)
+    best, med = min(times), float(np.median(times))
+    counts = {state_of(c).value: int((fc.state == c).sum()) for c in np.unique(fc.state)}
+    print(f"procal bulk forecast (expected + earliest + latest safe starts + state): "
+          f"{n / med:,.0f} projects/s  (median of {repeat}: {med * 1000:.1f} ms; best "
+          f"{n / best:,.0f}/s; {fc.groups} groups; {counts})")
+    holidays = frozenset(cal.holidays_between(cal.first_day, cal.last_day))
+    sample = [i for i in range(min(naive_sample, n)) if i not in fc.errors]
+    t = time.perf_counter()
+    naive = [naive_forecast(rb, holidays, str(methods[i]), float(budgets[i]), starts[i].item(),
+                            int(done[i]), anchors[i].item(), today[i].item(), deadlines[i].item())
+             for i in sample]
+    dt = time.perf_counter() - t
+    print(f"naive per-project forecast loop: {len(sample) / dt:>8,.0f} projects/s  (day by day, "
+          f"{len(sample):,}-project subsample, extrapolated to {n:,}: ~{n / (len(sample) / dt):.1f} s)")
+    t = time.perf_counter()
+    for i in sample[:500]:
+        tl = build_timeline(rb, cal, method=str(methods[i]), budget=float(budgets[i]),
+                            start=starts[i].item())
+        k = min(int(done[i]), len(tl.steps))
+        actual = {s.code: anchors[i].item() for s in tl.steps[:k]}
+        from schedule_engine.forecast import Deadline
+
+        f = forecast_timeline(tl, actual, today[i].item(), cal,
+                              [Deadline(deadlines[i].item(), "project", "project", "x")])
+        assert f.state.value == naive[sample.index(i)][0], i
+    dt = time.perf_counter() - t
+    print(f"procal scalar forecast_timeline (with build_timeline): {min(500, len(sample)) / dt:,.0f} "
+          f"projects/s")
+    for i, (st, exp, ear) in zip(sample, naive, strict=True):
+        assert state_of(fc.state[i]).value == st, (i, st)
+        if exp is not None:
+            assert fc.expected[i].item() == exp and fc.earliest[i].item() == ear, i
+    print(f"check: bulk forecast and the naive loop agree on all {len(sample):,} sampled states "
+          f"and dates")
 
 
 def main(argv=None) -> None:
@@ -125,6 +217,7 @@ def main(argv=None) -> None:
     for i, nv, sc in zip(sample, naive, scalar, strict=True):
         assert nv[-1] == sc.contract_date == res.contract[i].item(), (i, nv[-1], sc.contract_date)
     print(f"check: bulk, scalar and naive agree on all {len(sample):,} sampled contract dates")
+    bench_forecast(rb, cal, methods, budgets, starts, n, args.repeat, args.naive_sample)
 
 
 if __name__ == "__main__":

@@ -181,10 +181,10 @@ def plan_rows() -> list[list[object]]:
     return rows
 
 
-def progress_rows() -> list[list[object]]:
-    from schedule_engine import default_calendar, parse_date
-
-    cal = default_calendar()
+def _past_records() -> list[tuple[str, str, date | None, str, int]]:
+    """(id, step, actual or None, note, n) of the progress tab as known on TODAY (n: the typing
+    style counter of the row)."""
+    cal = _cal()
     out, n = [], 0
     for p in P[:46]:  # the valid plan rows (the mistakes follow)
         pid = p[0]
@@ -194,7 +194,7 @@ def progress_rows() -> list[list[object]]:
             is_late = is_late or (late is not None and step.code == late[0])
             if is_late:
                 if step.end < TODAY and step.code == late[0]:
-                    out.append([pid, step.code, "", late[1]])  # the reason, no date yet
+                    out.append((pid, step.code, None, late[1], n))  # the reason, no date yet
                 continue
             if pid in KEY_ONLY and step.code not in KEY_STEPS:
                 continue
@@ -208,10 +208,102 @@ def progress_rows() -> list[list[object]]:
             if actual > TODAY:
                 actual = step.end
             actual = previous = max(actual, previous)  # a step is never done before the one before
-            parse_date(actual)
-            out.append([pid, step.code, _date_as_typed(actual, n), note])
+            out.append((pid, step.code, actual, note, n))
             n += 1
+    return out
+
+
+def progress_rows() -> list[list[object]]:
+    from schedule_engine import parse_date
+
+    out = []
+    for pid, code, actual, note, n in _past_records():
+        if actual is None:
+            out.append([pid, code, "", note])
+            continue
+        parse_date(actual)
+        out.append([pid, code, _date_as_typed(actual, n), note])
     return out + [list(r) for r in PROGRESS_MISTAKES]
+
+
+# ---- the rest of the season (after TODAY): not in the workbook (it is dated TODAY) but what the
+# early-warning backtest (bench/forecast_backtest.py) replays day by day. Steps not recorded by
+# TODAY take their planned days from the previous actual date, except:
+LATE_DONE = {  # LATE_FROM projects: their late step is finally done this many working days after TODAY
+    "KK70-001": 35,  # the draft TOR is revised twice after objections
+    "KK70-009": 15,  # the drawings are approved mid-December: too late for carry-over (31 Dec)
+    "KK70-021": 45,  # the drawings arrive at the end of January
+}
+SEASON = {  # (id, step) -> (extra working days, or "min" = the legal minimum; note)
+    ("KK70-001", "bid_submission"): (20, "ไม่มีผู้ยื่นข้อเสนอ ต้องประกาศเชิญชวนใหม่"),
+    ("KK70-008", "bid_submission"): (65, "ไม่มีผู้ยื่นข้อเสนอ ยกเลิกและประกาศใหม่ 2 ครั้ง"),
+    ("KK70-012", "appeal"): (15, "ผู้เสนอราคารายอื่นยื่นอุทธรณ์"),
+    ("KK70-006", "draft_hearing"): (4, "มีผู้วิจารณ์ร่าง TOR ต้องแก้ไขและเผยแพร่ใหม่"),
+    ("KK70-003", "bid_evaluation"): (25, "ผู้ยื่นข้อเสนอ 20 ราย พิจารณานาน"),
+    ("KK70-003", "winner_announcement"): (15, "ราคาต่ำสุดเกินวงเงิน ต้องขอความเห็นชอบเพิ่ม"),
+    ("KK70-023", "proposal_evaluation"): (45, "ต้องให้ผู้เสนอแก้ไขข้อเสนอด้านเทคนิคหลายรอบ"),
+    ("KK70-036", "proposal_evaluation"): (60, "ผู้ได้รับคัดเลือกไม่ยอมลดราคา ต้องคัดเลือกใหม่"),
+    ("KK70-002", "bid_evaluation"): (5, "เอกสารผู้เสนอราคาไม่ครบ ขอเพิ่มเติม"),
+    # late on a step but the agency catches up on the rest (at the legal minimums): on time
+    ("KK70-026", "invitation"): (3, "แก้ไขเอกสารประกวดราคา"),
+    ("KK70-026", "bid_evaluation"): ("min", "เร่งพิจารณาผล"),
+    ("KK70-026", "winner_announcement"): ("min", "เร่งอนุมัติ"),
+    ("KK70-033", "purchase_approval"): ("min", "เร่งเสนอรายงานขอจ้างหลังได้รับการเตือน"),
+    ("KK70-033", "bid_evaluation"): ("min", "เร่งพิจารณาผล"),
+    ("KK70-033", "winner_announcement"): ("min", "เร่งอนุมัติ"),
+}
+# planned to start too late for the measure, and the agency starts early once warned
+START_EARLY = {"KK70-019": date(2027, 1, 25)}
+# (KK70-022, -031, -037 and -041 are planned to sign after the illustrative 31 Mar measure and do
+# not react: late by their plan)
+
+
+def _advance(cal, d: date, days: int, unit: str) -> date:
+    from datetime import timedelta
+
+    if days == 0:
+        return cal.next_working_day(d)
+    if unit == "working":
+        return cal.add_working_days(d, days)
+    return cal.next_working_day(d + timedelta(days=days))
+
+
+def season_progress() -> list[tuple[str, str, date, str]]:
+    """Every actual date of the example year: the progress tab's (as known on TODAY) and the
+    ones after it, as (id, step, actual, note)."""
+    from datetime import timedelta
+
+    cal = _cal()
+    past = [(pid, code, a, note) for pid, code, a, note, _ in _past_records() if a is not None]
+    done: dict[str, dict[str, date]] = {}
+    for pid, code, a, _ in past:
+        done.setdefault(pid, {})[code] = a
+    out = list(past)
+    after_today = cal.next_working_day(TODAY + timedelta(days=1))
+    for p in P[:46]:
+        pid = p[0]
+        steps = timeline_of(p).steps
+        rec = done.get(pid, {})
+        last = max((i for i, s in enumerate(steps) if s.code in rec), default=-1)
+        prev = rec[steps[last].code] if last >= 0 else START_EARLY.get(pid, timeline_of(p).start)
+        for s in steps[last + 1:]:
+            extra, note = SEASON.get((pid, s.code), (0, ""))
+            days = s.min_days if extra == "min" else s.days + extra
+            end = max(_advance(cal, prev, days, s.unit), after_today)
+            if pid in LATE_FROM and s.code == LATE_FROM[pid][0]:
+                end = max(end, cal.add_working_days(TODAY, LATE_DONE[pid]))
+                note = LATE_FROM[pid][1]
+            prev = end
+            if pid in KEY_ONLY and s.code not in KEY_STEPS:
+                continue
+            out.append((pid, s.code, end, note))
+    return out
+
+
+def _cal():
+    from schedule_engine import default_calendar
+
+    return default_calendar()
 
 
 def build(out: Path) -> Path:

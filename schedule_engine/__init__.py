@@ -50,11 +50,14 @@ from schedule_engine.forecast import (
     Deadline,
     Forecast,
     ForecastState,
+    GroupForecast,
     StepForecast,
     binding_deadline,
+    forecast_group,
     forecast_many,
     forecast_timeline,
     project_deadline,
+    state_of,
 )
 from schedule_engine.i18n import (
     LANGS,
@@ -149,6 +152,7 @@ __all__ = [
     # early warning (forecast of the contract date against deadlines)
     "ForecastState", "Forecast", "StepForecast", "Action", "Deadline", "BulkForecast",
     "forecast_timeline", "forecast_many", "binding_deadline", "project_deadline",
+    "GroupForecast", "forecast_group", "state_of",
     "DeadlineMeasure", "load_measures", "parse_measures", "deadlines_for", "forecast_plans",
     # typed text: one matching key everywhere, config files in any Windows encoding
     "text_key", "normalise_text", "decode_config", "read_config_text",
