@@ -315,6 +315,11 @@ def print_summary(result: RunResult, settings, console: Console, err: Console) -
     t.add_column("result")
     _add(t, "source", result.source)
     _add(t, "plans", f"{result.plan_rows} projects read, {len(result.plan_problems)} row error(s)")
+    if result.forecasts:
+        n = {s: sum(1 for f in result.forecasts.values() if f.state.value == s)
+             for s in ("at_risk", "lost", "on_track", "done")}
+        _add(t, "forecast", f"{n['at_risk']} at risk, {n['lost']} lost, {n['on_track']} on track, "
+                            f"{n['done']} signed (procal forecast lists them)")
     for label, plan, rep in (("milestones", result.milestone_plan, result.milestone_report),
                              ("reminders", result.reminder_plan, result.reminder_report)):
         if plan is None:
