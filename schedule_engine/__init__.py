@@ -56,6 +56,7 @@ from schedule_engine.forecast import (
     forecast_group,
     forecast_many,
     forecast_timeline,
+    forecast_timelines,
     project_deadline,
     state_of,
 )
@@ -152,7 +153,7 @@ __all__ = [
     # early warning (forecast of the contract date against deadlines)
     "ForecastState", "Forecast", "StepForecast", "Action", "Deadline", "BulkForecast",
     "forecast_timeline", "forecast_many", "binding_deadline", "project_deadline",
-    "GroupForecast", "forecast_group", "state_of",
+    "GroupForecast", "forecast_group", "state_of", "forecast_timelines",
     "DeadlineMeasure", "load_measures", "parse_measures", "deadlines_for", "forecast_plans",
     # typed text: one matching key everywhere, config files in any Windows encoding
     "text_key", "normalise_text", "decode_config", "read_config_text",

@@ -374,54 +374,85 @@ def forecast_timeline(timeline: Timeline, actuals: Mapping[str, date | None], to
                       project_id: str = "") -> Forecast:
     """The forecast of one project: its timeline, the actual dates recorded per step code, the
     day of the forecast and the deadlines that apply (the earliest binds)."""
-    steps: tuple[Milestone, ...] = timeline.steps
-    codes = [s.code for s in steps]
+    return forecast_timelines([(project_id, timeline, actuals, deadlines)], today, calendar)[0]
+
+
+def _prepare(timeline: Timeline, actuals: Mapping[str, date | None],
+             deadlines: Sequence[Deadline]):
+    codes = [s.code for s in timeline.steps]
     recorded = {c: a for c, a in actuals.items() if a is not None and c in codes}
     done_count, anchor, anchor_step = 0, timeline.start, None
     for j, code in enumerate(codes):
         if code in recorded:
             done_count, anchor, anchor_step = j + 1, recorded[code], code
     deadlines = tuple(sorted(deadlines, key=lambda d: d.date))
-    bind = binding_deadline(deadlines)
-    mins = [s.min_days if s.min_days is not None else s.days for s in steps]
-    uncertain_steps = {s.code for s in steps if s.min_days is None}
-    g = forecast_group(calendar, [s.days for s in steps], mins, [s.unit for s in steps],
-                       [_idx(calendar, anchor)], [done_count], [_idx(calendar, today)],
-                       [_idx(calendar, bind.date) if bind else -1])
-    state = _STATE_CODES[int(g.state[0])]
+    return recorded, done_count, anchor, anchor_step, deadlines, binding_deadline(deadlines)
+
+
+def forecast_timelines(items: Sequence[tuple], today: date, calendar: WorkingCalendar
+                       ) -> list[Forecast]:
+    """Forecasts of many projects on one day, in the order given: ``items`` are
+    ``(project_id, timeline, actuals, deadlines)``. Projects whose steps count alike (same days,
+    minimums and units) share one vectorised :func:`forecast_group` call."""
+    preps = [_prepare(tl, acts, dls) for _, tl, acts, dls in items]
+    groups: dict[tuple, list[int]] = {}
+    for i, (_, tl, _, _) in enumerate(items):
+        sig = tuple((s.days, s.min_days if s.min_days is not None else s.days, s.unit)
+                    for s in tl.steps)
+        groups.setdefault(sig, []).append(i)
+    out: list[Forecast | None] = [None] * len(items)
+    t_idx = _idx(calendar, today)
+    for sig, members in groups.items():
+        g = forecast_group(
+            calendar, [x[0] for x in sig], [x[1] for x in sig], [x[2] for x in sig],
+            [_idx(calendar, preps[i][2]) for i in members], [preps[i][1] for i in members],
+            [t_idx] * len(members),
+            [_idx(calendar, preps[i][5].date) if preps[i][5] else -1 for i in members])
+        for col, i in enumerate(members):
+            pid, tl, _, _ = items[i]
+            out[i] = _assemble(pid, tl, preps[i], today, calendar, g, col)
+    return out  # type: ignore[return-value]
+
+
+def _assemble(project_id: str, timeline: Timeline, prep, today: date,
+              calendar: WorkingCalendar, g: GroupForecast, col: int) -> Forecast:
+    recorded, done_count, anchor, anchor_step, deadlines, bind = prep
+    steps: tuple[Milestone, ...] = timeline.steps
+    codes = [s.code for s in steps]
+    state = _STATE_CODES[int(g.state[col])]
     n = len(steps)
     has_dl = bind is not None
+    done = state is ForecastState.DONE
     out_steps = []
     for j, s in enumerate(steps):
         is_done = j < done_count
-        lss = _date(calendar, g.latest_start[j, 0]) if has_dl else None
-        lse = _date(calendar, g.latest_start[j + 1, 0]) if has_dl else None
         out_steps.append(StepForecast(
             code=s.code, name_th=s.name_th, name_en=s.name_en, planned=s.end,
             actual=recorded.get(s.code), done=is_done,
-            expected=None if is_done else _date(calendar, g.expected[j, 0]),
-            earliest=None if is_done else _date(calendar, g.earliest[j, 0]),
-            latest_safe_start=lss, latest_safe_end=lse, min_days=s.min_days, days=s.days))
-    done = state is ForecastState.DONE
+            expected=None if is_done else _date(calendar, g.expected[j, col]),
+            earliest=None if is_done else _date(calendar, g.earliest[j, col]),
+            latest_safe_start=_date(calendar, g.latest_start[j, col]) if has_dl else None,
+            latest_safe_end=_date(calendar, g.latest_start[j + 1, col]) if has_dl else None,
+            min_days=s.min_days, days=s.days))
     action = None
     if state is ForecastState.AT_RISK and bind is not None:
-        j = int(g.action[0])
+        j = int(g.action[col])
         # the contract step's own milestone is the signing: "sign by"; any other: "start by"
         sf = out_steps[j]
         by = sf.latest_safe_end if j == n - 1 else sf.latest_safe_start
-        code, name = steps[j].code, steps[j].name_th
         assert by is not None
-        action = Action(step_code=code, step_name_th=name, by=by, deadline=bind.date)
-    remaining_unknown = any(c in uncertain_steps for c in codes[done_count:])
+        action = Action(step_code=steps[j].code, step_name_th=steps[j].name_th, by=by,
+                        deadline=bind.date)
+    remaining_unknown = any(s.min_days is None for s in steps[done_count:])
     return Forecast(
         project_id=project_id, today=today, state=state, deadline=bind, deadlines=deadlines,
         planned_contract=timeline.contract_date,
-        expected_contract=None if done or not n else _date(calendar, g.expected[n - 1, 0]),
-        earliest_contract=None if done or not n else _date(calendar, g.earliest[n - 1, 0]),
+        expected_contract=None if done or not n else _date(calendar, g.expected[n - 1, col]),
+        earliest_contract=None if done or not n else _date(calendar, g.earliest[n - 1, col]),
         earliest_uncertain=remaining_unknown and not done,
         actual_contract=recorded.get(codes[-1]) if codes else None,
-        anchor=anchor, anchor_step=anchor_step, action=action, lost_by=int(g.lost_by[0]),
-        slack=int(g.slack[0]) if has_dl and not done else None, steps=tuple(out_steps))
+        anchor=anchor, anchor_step=anchor_step, action=action, lost_by=int(g.lost_by[col]),
+        slack=int(g.slack[col]) if has_dl and not done else None, steps=tuple(out_steps))
 
 
 # ------------------------------------------------------------------------------ many projects
@@ -552,5 +583,6 @@ def forecast_many(rulebook: Rulebook, calendar: WorkingCalendar, methods: Sequen
 __all__ = [
     "ForecastState", "STATE_TH", "STATE_EN", "Deadline", "project_deadline", "binding_deadline",
     "StepForecast", "Action", "Forecast", "GroupForecast", "forecast_group", "forecast_timeline",
+    "forecast_timelines",
     "BulkForecast", "forecast_many", "state_of", "START_ACTION_TH",
 ]

@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from schedule_engine.dates import fiscal_year as fiscal_year_of
 from schedule_engine.errors import ConfigError
-from schedule_engine.forecast import Deadline, Forecast, forecast_timeline, project_deadline
+from schedule_engine.forecast import Deadline, Forecast, forecast_timelines, project_deadline
 from schedule_engine.model import BudgetType, ProjectPlan, StepProgress, Timeline
 from schedule_engine.workcal import WorkingCalendar
 
@@ -205,7 +205,7 @@ def forecast_plans(plans: Iterable[ProjectPlan], timelines: Mapping[str, Timelin
             actuals.setdefault(p.project_id, {})[p.step_code] = p.actual
     extra = tuple(extra)
     cache: dict[int, tuple[DeadlineMeasure, ...]] = {}
-    out: dict[str, Forecast] = {}
+    items = []
     for plan in plans:
         tl = timelines.get(plan.project_id)
         if tl is None:
@@ -213,9 +213,9 @@ def forecast_plans(plans: Iterable[ProjectPlan], timelines: Mapping[str, Timelin
         fy = fiscal_year_of(tl.contract_date)
         if fy not in cache:
             cache[fy] = tuple(measures_of(fy)) if measures_of else ()
-        deadlines = deadlines_for(plan, tl, cache[fy] + extra)
-        out[plan.project_id] = forecast_timeline(tl, actuals.get(plan.project_id, {}), today,
-                                                 calendar, deadlines, project_id=plan.project_id)
+        items.append((plan.project_id, tl, actuals.get(plan.project_id, {}),
+                      deadlines_for(plan, tl, cache[fy] + extra)))
+    out = {f.project_id: f for f in forecast_timelines(items, today, calendar)}
     return out
 
 

@@ -297,3 +297,29 @@ def test_measures_file_and_errors(tmp_path):
     with pytest.raises(ConfigError, match="unknown key"):
         parse_measures({"deadline": [{"code": "a", "name_th": "ก", "contract_by": date(2027, 1, 1),
                                       "amount": 5}]}, file="x.toml")
+
+
+def test_grouped_forecasts_equal_one_by_one():
+    """forecast_timelines shares one vectorised call among projects that count alike; the
+    results are those of each project on its own."""
+    from schedule_engine.forecast import forecast_timelines
+
+    rng = np.random.default_rng(11)
+    items = []
+    for k in range(120):
+        code, tier = METHOD_BUDGETS[k % len(METHOD_BUDGETS)]
+        lo = float(tier.budget_over) + 1
+        hi = float(tier.budget_up_to) if tier.budget_up_to is not None else lo * 3 + 1e6
+        start = date(2026, 6, 1) + timedelta(days=int(rng.integers(0, 200)))
+        t = build_timeline(RB, CAL, method=code, budget=round(float(rng.uniform(lo, hi)), 2),
+                           start=start)
+        j = int(rng.integers(0, len(t.steps) + 1))
+        acts = {s.code: s.end for s in t.steps[:j]}
+        dls = [dl(CAL.add_working_days(t.contract_date, int(rng.integers(-20, 20))))] \
+            if k % 7 else []
+        items.append((f"P{k}", t, acts, dls))
+    today = date(2026, 12, 28)
+    grouped = forecast_timelines(items, today, CAL)
+    assert [f.project_id for f in grouped] == [i[0] for i in items]
+    for f, (pid, t, acts, dls) in zip(grouped, items, strict=True):
+        assert f == forecast_timelines([(pid, t, acts, dls)], today, CAL)[0]
