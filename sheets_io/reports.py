@@ -135,6 +135,22 @@ def _forecast_sheet(wb: Workbook, forecasts: Sequence[tuple], today: date | None
     first = ws.max_row - len(order) + 1
     for i, (_, f) in enumerate(order):
         ws.cell(row=first + i, column=4).fill = FORECAST_FILLS[f.state.value]
+    # printable: one page wide, landscape; long Thai texts wrap instead of running off the page
+    wrapped = (("A", 30), ("C", 36), ("I", 30), ("K", 48))
+    for col, width in wrapped:
+        ws.column_dimensions[col].width = width
+    for r in range(first, ws.max_row + 1):
+        lines = 1
+        for col, width in wrapped:
+            cell = ws[f"{col}{r}"]
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            lines = max(lines, -(-len(str(cell.value or "")) // int(width * 1.2)))
+        ws.row_dimensions[r].height = 15 * lines  # explicit: viewers do not all grow rows
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 def build_workbook(recon: Reconciliation, *, problems: Sequence[InputError] = (),
