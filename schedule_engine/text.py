@@ -21,6 +21,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from schedule_engine.i18n import N_, t
 from schedule_engine.errors import ConfigError
 
 # every hyphen/dash a keyboard, Word or LINE may produce -> ASCII hyphen-minus
@@ -46,8 +47,7 @@ def text_key(value: object) -> str:
 
 
 # ------------------------------------------------------------------------------ config files
-SAVE_AS_UTF8 = ("บันทึกไฟล์ใหม่เป็น UTF-8 (Notepad: Save as → Encoding: UTF-8) — "
-                "save the file as UTF-8")
+SAVE_AS_UTF8 = N_("save the file as UTF-8 (Notepad: Save as → Encoding: UTF-8)")
 
 
 def decode_config(data: bytes, file: str, error: type[ConfigError] = ConfigError) -> str:
@@ -66,10 +66,12 @@ def decode_config(data: bytes, file: str, error: type[ConfigError] = ConfigError
     try:
         text = data.decode(enc)
     except UnicodeDecodeError as exc:
-        raise error(f"ไฟล์ไม่ใช่ข้อความ UTF-8 (ไบต์ที่ {exc.start}) — {SAVE_AS_UTF8}",
+        raise error(t(N_("not UTF-8 text (byte {pos}) — {todo}"), pos=exc.start,
+                      todo=t(SAVE_AS_UTF8)),
                           file=file) from None
     if "\x00" in text:
-        raise error(f"ไฟล์มีอักขระ NUL — {SAVE_AS_UTF8}", file=file)
+        raise error(t(N_("the file holds NUL characters — {todo}"), todo=t(SAVE_AS_UTF8)),
+                    file=file)
     return text.lstrip("\ufeff")
 
 
@@ -78,12 +80,12 @@ def read_config_text(path: str | Path, error: type[ConfigError] = ConfigError) -
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise error("อ่านไม่ได้: ไม่พบไฟล์ (cannot read: file not found)", file=str(path)) from None
+        raise error(t(N_("cannot read: file not found")), file=str(path)) from None
     except IsADirectoryError:
-        raise error("อ่านไม่ได้: เป็นโฟลเดอร์ ไม่ใช่ไฟล์ (cannot read: a folder, not a file)",
+        raise error(t(N_("cannot read: a folder, not a file")),
                           file=str(path)) from None
     except OSError as exc:
-        raise error(f"อ่านไม่ได้ (cannot read: {exc.strerror or exc})",
+        raise error(t(N_("cannot read: {detail}"), detail=exc.strerror or exc),
                           file=str(path)) from None
     return decode_config(data, str(path), error)
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Mapping
 
+from schedule_engine.i18n import N_, t
 from schedule_engine.errors import ConfigError
 
 # logical field -> header texts accepted by default (Thai first, then English)
@@ -124,10 +125,9 @@ class SheetsSettings:
 
                         close = difflib.get_close_matches(logical, sorted(HEADER_FIELDS), n=1)
                         raise ConfigError(
-                            "ไม่รู้จักชื่อช่องนี้ (unknown column field)"
-                            + (f"; หมายถึง {close[0]} หรือไม่? (did you mean {close[0]}?)"
-                               if close else "")
-                            + f"; known: {', '.join(sorted(HEADER_FIELDS))}",
+                            t(N_("unknown column field"))
+                            + (t(N_("; did you mean {guess}?"), guess=close[0]) if close else "")
+                            + t(N_("; known: {fields}"), fields=", ".join(sorted(HEADER_FIELDS))),
                             file=file, key=f"{where}.{logical}")
                     if isinstance(texts, str):
                         texts = [texts]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from schedule_engine.i18n import N_, t
 from schedule_engine.errors import Location, SourceError
 from schedule_engine.text import text_key
 from sheets_io.cells import clean_text
@@ -246,10 +247,9 @@ def refuse_overwriting_input(out: "str | os.PathLike", *sources: "TableSource | 
         files = [Path(src)] if isinstance(src, (str, os.PathLike)) else source_files(src)
         for f in files:
             if same_file(out, f):
-                raise SourceError(
-                    f"{out}: ไฟล์ผลลัพธ์คือไฟล์ต้นฉบับของหน่วยงาน ({f}) — procal ไม่เขียนทับ "
-                    f"ใช้ชื่ออื่นกับ --out (the output is the agencies' own input file; choose "
-                    f"another name)")
+                raise SourceError(t(N_(
+                    "{out}: the output is the agencies' own input file ({source}); procal never "
+                    "writes over it — choose another name for --out"), out=out, source=f))
 
 
 # ------------------------------------------------------------------------------------- xlsx

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from schedule_engine import StepState, WorkingCalendar, default_calendar, step_status
+from schedule_engine.i18n import N_, t
 from schedule_engine.dates import format_thai_date
 from sheets_io.cells import clean_text
 from sheets_io.plans import OK, PlanBook
@@ -71,10 +72,9 @@ class WriteReport:
             return ""
         tabs = ", ".join(self.tabs)
         if self.target.lower().endswith(".procal.xlsx"):
-            return (f"แท็บ {tabs} เขียนลงไฟล์ {self.target} แยกจากไฟล์ของหน่วยงานซึ่งไม่ถูกแก้ไข "
-                    f"(wrote {tabs} to {self.target}; the agencies' workbook is left untouched so "
-                    f"its shapes, text boxes and charts survive)")
-        return f"แท็บ {tabs} เขียนลง {self.target} (wrote {tabs} to {self.target})"
+            return t(N_("wrote {tabs} to {target}; the agencies' workbook is left untouched so "
+                        "its shapes, text boxes and charts survive"), tabs=tabs, target=self.target)
+        return t(N_("wrote {tabs} to {target}"), tabs=tabs, target=self.target)
 
 
 def schedule_rows(book: PlanBook, *, today: date, calendar: WorkingCalendar,
