@@ -2,6 +2,7 @@
 
     procal plan --method e-bidding --budget 3,000,000 --start "20 ก.ค. 2565"
     procal plan --method e-bidding --budget 3,000,000 --contract-by 30/09/2565 --format json
+    procal plan --method e-bidding --budget 30m --start 1/6/2569 --appeal-filed --appeal-extensions 2
     procal methods --method e-bidding
 """
 
@@ -30,6 +31,8 @@ from schedule_engine.catalogue import Method, Rulebook, format_baht
 from schedule_engine.dates import format_date, today_bangkok
 from schedule_engine.i18n import get_language, set_language
 from schedule_engine.model import Timeline
+
+APPEAL_EXTENSIONS = ("appeal_committee_extension_1", "appeal_committee_extension_2")
 
 FORMATS = ("table", "json", "csv")
 LANGS = ("th", "en")
@@ -79,6 +82,33 @@ def _split(values: list[str]) -> list[str]:
     return [p.strip() for v in values for p in v.split(",") if p.strip()]
 
 
+def _min_cell(min_days: int | None) -> str:
+    """A minimum in a table cell: the number, or ? when the law's minimum is unknown (never 0)."""
+    return "?" if min_days is None else str(min_days)
+
+
+_UNKNOWN_NOTE = {
+    "th": "? = ขั้นต่ำตามกฎหมายยังไม่ทราบ (กฎหมายกำหนดไว้แต่ procal ยังไม่ได้ตรวจสอบตัวเลข) — ตรวจสอบกับระเบียบ "
+          "และกำหนดได้ใน [rules] overlay ของ procal.toml",
+    "en": "? = legal minimum unknown (the law sets one procal has not verified) — check the regulation; "
+          "a treasury can set it with [rules] overlay in procal.toml",
+}
+
+
+def _load_rulebook(config: Optional[str], rules: Optional[str]) -> Rulebook:
+    """The shipped rulebook plus the overlay from --rules or procal.toml's [rules] overlay."""
+    from procal.rules import rulebook_for
+    from procal.settings import load_settings
+
+    if rules:
+        return rulebook_for(overlay=rules)
+    from pathlib import Path
+
+    if config or Path("procal.toml").is_file():
+        return rulebook_for(load_settings(config))
+    return default_rulebook()
+
+
 def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
     v = value.strip().lower()
     if v not in allowed:
@@ -113,18 +143,21 @@ def render_table(timeline: Timeline, lang: str = "th", console: Console | None =
         step_name = s.name_th if lang == "th" else s.name_en
         if s.optional:
             step_name += f" ({L['optional']})"
-        table.add_row(str(i), step_name, f"{s.days} {unit} ({s.min_days})", format_date(s.start, lang),
-                      format_date(s.end, lang))
+        table.add_row(str(i), step_name, f"{s.days} {unit} ({_min_cell(s.min_days)})",
+                      format_date(s.start, lang), format_date(s.end, lang))
     console.print(table)
+    if any(s.min_days is None for s in t.steps):
+        console.print(_UNKNOWN_NOTE[lang], markup=False)
 
 
 def render_csv(timeline: Timeline) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    cols = ["code", "name_th", "name_en", "days", "min_days", "unit", "start", "end", "legal_ref"]
+    cols = ["code", "name_th", "name_en", "days", "min_days", "unit", "start", "end", "legal_ref",
+            "confidence", "min_days_known"]
     w.writerow(cols)
-    for s in timeline.to_dict()["steps"]:
-        w.writerow([s[c] for c in cols])
+    for s in timeline.to_dict()["steps"]:  # an unknown minimum is an empty cell, never 0
+        w.writerow(["" if s[c] is None else s[c] for c in cols])
     return buf.getvalue()
 
 
@@ -143,13 +176,22 @@ def render_methods(rulebook: Rulebook, on: date, lang: str = "th", method: Metho
             table.add_column(L["unit"])
             table.add_column(L["ref"], overflow="fold")
             table.add_column(L["conf"], justify="center")
-            for r in m.steps_for(tier.code, on):
+            unknown = False
+            for r in m.steps_for(tier.code, on, appeal_filed=m.has_appeal()):
                 nm = r.name_th if lang == "th" else r.name_en
                 if r.optional:
                     nm += f" ({L['optional']}{', on' if r.default_on else ', off'})"
-                table.add_row(r.code, nm, str(r.min_days), str(r.default_days),
+                if r.branch:
+                    nm += " (เมื่อมีผู้อุทธรณ์)" if lang == "th" else " (if an appeal is filed)"
+                mn = _min_cell(r.min_days)
+                if r.max_days is not None:
+                    mn += f" – {r.max_days}"
+                unknown |= r.min_days is None
+                table.add_row(r.code, nm, mn, str(r.default_days),
                               L["wd"] if r.unit == "working" else L["cd"], r.legal_ref, r.confidence)
             console.print(table)
+            if unknown:
+                console.print(_UNKNOWN_NOTE[lang], markup=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -166,6 +208,14 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("table", "--format", "-f", help="table | json | csv"),
         lang: Optional[str] = typer.Option(None, "--lang", help="th | en (default: procal --lang)"),
         explain: bool = typer.Option(False, "--explain", help="Explain every date (rule, days, skipped holidays)"),
+        appeal_filed: bool = typer.Option(False, "--appeal-filed",
+                                          help="An appeal was filed: add the agency review, referral and "
+                                               "Appeals Committee steps (Act s.118-119) before the contract"),
+        appeal_extensions: int = typer.Option(0, "--appeal-extensions", min=0, max=2,
+                                              help="With --appeal-filed: the Committee's 15-day extensions "
+                                                   "(0-2, Act s.119)"),
+        config: Optional[str] = typer.Option(None, "--config", help="procal.toml (default: ./procal.toml if present)"),
+        rules: Optional[str] = typer.Option(None, "--rules", help="Rules overlay file ([[override]] entries)"),
     ) -> None:
         """Compute a procurement timeline (forward from --start or backward from --contract-by)."""
         fmt = _choice(fmt, FORMATS, "--format")
@@ -175,12 +225,17 @@ def register(app: typer.Typer) -> None:
                              hint="--start computes forward, --contract-by computes backward")
         if not start and not contract_by:
             raise InputError("no date given", hint="give --start DATE or --contract-by DATE")
-        rulebook, cal = default_rulebook(), default_calendar()
+        if appeal_extensions and not appeal_filed:
+            raise InputError("--appeal-extensions needs --appeal-filed",
+                             hint="add --appeal-filed (the extensions belong to the Appeals Committee)")
+        rulebook, cal = _load_rulebook(config, rules), default_calendar()
         timeline = build_timeline(
             rulebook, cal, method=method, budget=budget,
             start=parse_date(start) if start else None,
             contract_by=parse_date(contract_by) if contract_by else None,
-            day_overrides=_parse_days(days), with_steps=_split(with_), without_steps=_split(without),
+            day_overrides=_parse_days(days),
+            with_steps=[*_split(with_), *APPEAL_EXTENSIONS[:appeal_extensions]],
+            without_steps=_split(without), appeal_filed=appeal_filed,
         )
         if fmt == "json":
             typer.echo(json.dumps(timeline.to_dict(), ensure_ascii=False, indent=2))
@@ -200,11 +255,14 @@ def register(app: typer.Typer) -> None:
         on: Optional[str] = typer.Option(None, "--on", help="Rules in force on this date (default today, Bangkok)"),
         lang: Optional[str] = typer.Option(None, "--lang", help="th | en (default: procal --lang)"),
         fmt: str = typer.Option("table", "--format", "-f", help="table | json"),
+        config: Optional[str] = typer.Option(None, "--config", help="procal.toml (default: ./procal.toml if present)"),
+        rules: Optional[str] = typer.Option(None, "--rules", help="Rules overlay file ([[override]] entries)"),
     ) -> None:
-        """List procurement methods, budget tiers and steps with their legal minimums and sources."""
+        """List procurement methods, budget tiers and steps with their legal minimums and sources
+        (? = a minimum the law sets but procal does not know; the confidence letter of each)."""
         lang = _language(lang)
         fmt = _choice(fmt, ("table", "json"), "--format")
-        rulebook = default_rulebook()
+        rulebook = _load_rulebook(config, rules)
         when = parse_date(on) if on else today_bangkok()
         chosen = rulebook.resolve_method(method) if method else None
         if fmt == "json":
@@ -217,11 +275,12 @@ def register(app: typer.Typer) -> None:
                         "budget_up_to": None if t.budget_up_to is None else str(t.budget_up_to),
                         "steps": [{
                             "code": r.code, "name_th": r.name_th, "name_en": r.name_en,
-                            "min_days": r.min_days, "default_days": r.default_days, "unit": r.unit,
-                            "optional": r.optional, "default_on": r.default_on,
-                            "legal_ref": r.legal_ref, "confidence": r.confidence,
+                            "min_days": r.min_days, "min_days_known": r.min_days is not None,
+                            "max_days": r.max_days, "default_days": r.default_days, "unit": r.unit,
+                            "optional": r.optional, "default_on": r.default_on, "requires": r.requires,
+                            "branch": r.branch, "legal_ref": r.legal_ref, "confidence": r.confidence,
                             "effective_from": r.effective_from.isoformat() if r.effective_from != date.min else None,
-                        } for r in m.steps_for(t.code, when)],
+                        } for r in m.steps_for(t.code, when, appeal_filed=m.has_appeal())],
                     } for t in m.tiers_in_force(when)],
                 })
             typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -148,7 +148,9 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
         src = src_obj
     result.source = getattr(src, 'label', None) or str(src)
     cal = default_calendar()
-    rulebook = default_rulebook()
+    from procal.rules import rulebook_for
+
+    rulebook = rulebook_for(settings) if getattr(settings, "rules", None) else default_rulebook()
     # a dry run asks for the same access as the real run, so it reports a login that cannot write
     clients = google_clients_for(settings, src if isinstance(src, str) else None, backend,
                                  write=settings.sheets.write_back)

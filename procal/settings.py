@@ -23,7 +23,7 @@ from schedule_engine.reconcile import Severity, Thresholds
 from schedule_engine.targets import TARGET_MODES
 
 CONFIG_NAME = "procal.toml"
-SECTIONS = ("run", "targets", "reconcile", "sheets", "sync", "google", "forecast")
+SECTIONS = ("run", "targets", "reconcile", "rules", "sheets", "sync", "google", "forecast")
 
 
 @dataclass(frozen=True)
@@ -70,11 +70,19 @@ class ReconcileSettings:
 
 
 @dataclass(frozen=True)
+class RulesSettings:
+    """``[rules]``: the treasury's rules overlay (minimums procal does not know, circulars' periods)."""
+
+    overlay: Path | None = None  # a TOML file of [[override]] entries (docs/legal-sources.md)
+
+
+@dataclass(frozen=True)
 class ProcalSettings:
     file: str | None = None  # the procal.toml read (None = defaults)
     run: RunSettings = field(default_factory=RunSettings)
     targets: TargetsSettings = field(default_factory=TargetsSettings)
     reconcile: ReconcileSettings = field(default_factory=ReconcileSettings)
+    rules: RulesSettings = field(default_factory=RulesSettings)
     sheets: Any = None  # SheetsSettings
     sync: Any = None  # SyncSettings
     google: Any = None  # GoogleSettings
@@ -246,6 +254,26 @@ def _reconcile(data: Mapping, file) -> ReconcileSettings:
     return s
 
 
+def _rules(data: Mapping, base: Path, file) -> RulesSettings:
+    _check_keys(data, {"overlay"}, file, "rules")
+    if "overlay" not in data:
+        return RulesSettings()
+    v = data["overlay"]
+    if not isinstance(v, str) or not v.strip():
+        raise _bad(file, "rules.overlay", f"must be the path of a rules overlay file, got {v!r}")
+    p = Path(v).expanduser()
+    p = p if p.is_absolute() else base / p
+    if not p.is_file():
+        raise _bad(file, "rules.overlay", f"file {p} does not exist")
+    from schedule_engine import RulebookError, default_rulebook, load_overlay
+
+    try:  # a broken overlay fails here, before anything is written
+        load_overlay(default_rulebook(), p)
+    except RulebookError as exc:
+        raise _bad(file, "rules.overlay", str(exc)) from None
+    return RulesSettings(overlay=p)
+
+
 def from_mapping(data: Mapping[str, Any], file: str | None = None) -> ProcalSettings:
     """Validate a parsed procal.toml (``file`` is used for messages and relative paths)."""
     from calendar_sync.settings import SyncSettings
@@ -266,6 +294,7 @@ def from_mapping(data: Mapping[str, Any], file: str | None = None) -> ProcalSett
         run=_run(data.get("run", {}), base, file),
         targets=_targets(data.get("targets", {}), base, file),
         reconcile=_reconcile(data.get("reconcile", {}), file),
+        rules=_rules(data.get("rules", {}), base, file),
         sheets=SheetsSettings.from_mapping(data.get("sheets", {}), label),
         sync=sync,
         google=GoogleSettings.from_mapping(data.get("google", {}), label),
@@ -341,6 +370,11 @@ resolved = "mark"         # an agency back on track: "mark" its event resolved, 
 reminder_time = "08:30"   # on the next working day, Asia/Bangkok
 reminder_minutes = 30
 summary_event = true      # one province summary event per period
+
+[rules]
+# A rules overlay: legal minimums procal marks as unknown, or a circular's periods for a range of
+# dates, set by the treasury with their source (see docs/legal-sources.md).
+# overlay = "rules-overlay.toml"
 
 [sheets]
 # plans_tab = "แผนจัดซื้อจัดจ้าง"

@@ -12,8 +12,10 @@ from schedule_engine.catalogue import (
     Rulebook,
     StepRule,
     Tier,
+    apply_overlay,
     default_rulebook,
     format_baht,
+    load_overlay,
     load_rulebook,
     parse_rulebook,
 )
@@ -141,7 +143,7 @@ __all__ = [
     "WorkingCalendar", "Closure", "default_calendar", "load_closures",
     # rulebook (procurement methods)
     "Rulebook", "Method", "Tier", "StepRule", "load_rulebook", "parse_rulebook",
-    "default_rulebook", "format_baht",
+    "default_rulebook", "format_baht", "apply_overlay", "load_overlay",
     # timelines
     "ResolvedStep", "build_timeline", "timeline_for_plan", "resolve_steps", "step_status",
     "parse_budget", "explain", "explain_timeline", "BulkTimelines", "plan_many",

@@ -86,11 +86,14 @@ def backward_idx(calendar: WorkingCalendar, steps: Sequence[ResolvedStep], deadl
 def plan_many(rulebook: Rulebook, calendar: WorkingCalendar, methods: Sequence[str],
               budgets: Sequence[float], starts=None, *, contract_by=None,
               day_overrides: Mapping[str, int] | None = None,
-              with_milestones: bool = True) -> BulkTimelines:
+              with_milestones: bool = True, appeal_filed: bool = False,
+              with_steps: Sequence[str] = ()) -> BulkTimelines:
     """Timelines for many projects: ``methods`` (codes/names), ``budgets`` (baht) and either
     ``starts`` (forward) or ``contract_by`` (backward: latest starts), as dates or
     ``datetime64[D]``. One override mapping applies to every project (group the projects by their
-    overrides and call once per group). Same results as ``build_timeline`` one by one."""
+    overrides and call once per group). ``appeal_filed`` / ``with_steps`` likewise apply to every
+    project (the appeal-filed branch, optional steps switched on). Same results as
+    ``build_timeline`` one by one."""
     if (starts is None) == (contract_by is None):
         raise ValueError("give exactly one of starts or contract_by")
     backward = starts is None
@@ -152,7 +155,8 @@ def plan_many(rulebook: Rulebook, calendar: WorkingCalendar, methods: Sequence[s
             try:
                 t = build_timeline(rulebook, calendar, method=m, budget=float(budgets[i]),
                                    contract_by=d if backward else None,
-                                   start=None if backward else d, day_overrides=overrides)
+                                   start=None if backward else d, day_overrides=overrides,
+                                   with_steps=with_steps, appeal_filed=appeal_filed)
             except InputError as exc:
                 errors[int(i)] = str(exc)
                 continue
@@ -198,7 +202,8 @@ def plan_many(rulebook: Rulebook, calendar: WorkingCalendar, methods: Sequence[s
                 assigned |= mask
                 sel = sel_p[mask]
                 try:
-                    steps = resolve_steps(m, tier, on, day_overrides=overrides)
+                    steps = resolve_steps(m, tier, on, day_overrides=overrides,
+                                          with_steps=with_steps, appeal_filed=appeal_filed)
                 except InputError as exc:
                     if not backward:
                         for i in sel:

@@ -3,6 +3,12 @@
 A :class:`Rulebook` holds :class:`Method` s; a method has budget :class:`Tier` s and effective-dated
 :class:`StepRule` entries. ``Method.steps_for(tier, on)`` gives the ordered rules in force on a date.
 A broken file fails at load with a :class:`RulebookError` naming the file, method and step.
+
+A step's legal minimum may be **unknown** (``min_days = "unknown"`` in the file, ``None`` here): the
+law delegates the period to a text procal has not been able to read. Such a minimum is never shown
+or enforced as 0; a treasury can supply it with a rules overlay (:func:`apply_overlay`). The
+``[[appeal_filed_step]]`` entries form the appeal-filed branch (Act s.118-119) that every method with
+an ``appeal`` step gets after it; ``steps_for(..., appeal_filed=True)`` includes them.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from schedule_engine.errors import BudgetOutOfTierError, RulebookError, UnknownM
 from schedule_engine.text import text_key
 
 UNITS = ("working", "calendar")
+UNKNOWN = "unknown"  # min_days = "unknown": the law sets a minimum procal could not read
+APPEAL_FILED = "appeal_filed"  # the branch taken when an appeal is filed (Act s.118-119)
 CONFIDENCES = ("P", "T", "S", "U")
 _FAR_PAST = date.min
 _FAR_FUTURE = date.max
@@ -43,7 +51,7 @@ class StepRule:
     name_th: str
     name_en: str
     unit: str  # "working" | "calendar"
-    min_days: int
+    min_days: int | None  # None = a legal minimum exists but is unknown (never shown as 0)
     default_days: int
     optional: bool
     default_on: bool
@@ -53,6 +61,18 @@ class StepRule:
     effective_from: date = _FAR_PAST
     effective_to: date = _FAR_FUTURE
     order: int = 0  # position of the code within the method
+    max_days: int | None = None  # a legal maximum ("within N days"), e.g. Act s.118
+    requires: str | None = None  # active only when this other step of the method is active
+    branch: str | None = None  # None = main path; APPEAL_FILED = only when an appeal is filed
+
+    @property
+    def min_known(self) -> bool:
+        return self.min_days is not None
+
+    @property
+    def min_floor(self) -> int:
+        """The minimum to enforce (0 when unknown: nothing can be enforced, but it is flagged)."""
+        return self.min_days if self.min_days is not None else 0
 
     def in_force(self, on: date) -> bool:
         return self.effective_from <= on <= self.effective_to
@@ -134,9 +154,14 @@ class Method:
             f"({', '.join(t.label for t in tiers)})" + (f"; the maximum is {format_baht(top)}" if top else ""),
             value=budget, hint="check the amount or the method")
 
-    def steps_for(self, tier: str, on: date) -> tuple[StepRule, ...]:
-        """The rule entries in force on ``on`` for ``tier``, in step order (one per code)."""
-        out = [r for r in self.rules if r.applies_to(tier) and r.in_force(on)]
+    def has_appeal(self) -> bool:
+        return any(r.code == "appeal" for r in self.rules)
+
+    def steps_for(self, tier: str, on: date, *, appeal_filed: bool = False) -> tuple[StepRule, ...]:
+        """The rule entries in force on ``on`` for ``tier``, in step order (one per code); with
+        ``appeal_filed`` the appeal-filed branch (Act s.118-119) follows the appeal step."""
+        out = [r for r in self.rules if r.applies_to(tier) and r.in_force(on)
+               and (r.branch is None or (appeal_filed and r.branch == APPEAL_FILED))]
         out.sort(key=lambda r: r.order)
         return tuple(out)
 
@@ -234,7 +259,7 @@ def _overlap(a_from: date, a_to: date, b_from: date, b_to: date) -> bool:
     return a_from <= b_to and b_from <= a_to
 
 
-def _parse_method(raw: dict, file: str) -> Method:
+def _parse_method(raw: dict, file: str, appeal_branch: list | tuple = ()) -> Method:
     code = raw.get("code")
     if not isinstance(code, str) or not code.strip():
         raise RulebookError("every [[method]] needs a 'code'", file=file)
@@ -280,7 +305,15 @@ def _parse_method(raw: dict, file: str) -> Method:
 
     rules: list[StepRule] = []
     order: dict[str, int] = {}
-    for s in raw.get("step", []):
+    own = raw.get("step", [])
+    if not isinstance(own, list):
+        raise RulebookError("'step' must be a list of [[method.step]] tables", file=file, method=code)
+    entries: list[tuple[dict, str | None]] = [(s, None) for s in own]
+    appeal_at = [i for i, (s, _) in enumerate(entries) if isinstance(s, dict) and s.get("code") == "appeal"]
+    if appeal_at and appeal_branch:  # the appeal-filed branch follows the (last) appeal entry
+        at = appeal_at[-1] + 1
+        entries[at:at] = [(s, APPEAL_FILED) for s in appeal_branch]
+    for s, branch in entries:
         scode = s.get("code")
         if not isinstance(scode, str) or not scode:
             raise RulebookError("every step needs a 'code'", file=file, method=code)
@@ -289,11 +322,26 @@ def _parse_method(raw: dict, file: str) -> Method:
         if unit not in UNITS:
             raise RulebookError(f"unknown unit {unit!r}; use 'working' or 'calendar'", file=file,
                                 method=code, step=scode)
-        mn = _int_field(s, "min_days", file=file, method=code, step=scode)
+        if s.get("min_days") == UNKNOWN:
+            mn = None
+        elif isinstance(s.get("min_days"), str):
+            raise RulebookError(f"'min_days' must be a whole number of days or \"{UNKNOWN}\", got "
+                                f"{s.get('min_days')!r}", file=file, method=code, step=scode)
+        else:
+            mn = _int_field(s, "min_days", file=file, method=code, step=scode)
         df = _int_field(s, "default_days", file=file, method=code, step=scode)
-        if df < mn:
+        if mn is not None and df < mn:
             raise RulebookError(f"default_days {df} is below the legal minimum min_days {mn}",
                                 file=file, method=code, step=scode)
+        mx = None
+        if "max_days" in s:
+            mx = _int_field(s, "max_days", file=file, method=code, step=scode)
+            if df > mx or (mn is not None and mn > mx):
+                raise RulebookError(f"max_days {mx} is below default_days {df} or min_days {mn}",
+                                    file=file, method=code, step=scode)
+        requires = s.get("requires")
+        if requires is not None and (not isinstance(requires, str) or not requires):
+            raise RulebookError("'requires' must be a step code", file=file, method=code, step=scode)
         conf = s.get("confidence")
         if conf not in CONFIDENCES:
             raise RulebookError(f"confidence must be one of P/T/S/U, got {conf!r}", file=file,
@@ -324,7 +372,8 @@ def _parse_method(raw: dict, file: str) -> Method:
             raise RulebookError(f"effective_to {et} is before effective_from {ef}", file=file,
                                 method=code, step=scode)
         known = {"code", "name_th", "name_en", "unit", "min_days", "default_days", "optional",
-                 "default_on", "legal_ref", "confidence", "tiers", "effective_from", "effective_to"}
+                 "default_on", "legal_ref", "confidence", "tiers", "effective_from", "effective_to",
+                 "max_days", "requires"}
         extra = set(s) - known
         if extra:
             raise RulebookError(f"unknown field(s) {sorted(extra)}", file=file, method=code, step=scode)
@@ -332,10 +381,15 @@ def _parse_method(raw: dict, file: str) -> Method:
             code=scode, name_th=name_th_s, name_en=name_en_s, unit=unit, min_days=mn, default_days=df,
             optional=optional, default_on=default_on if optional else True, legal_ref=legal_ref,
             confidence=conf, tiers=frozenset(st) if st is not None else None,
-            effective_from=ef, effective_to=et, order=order[scode],
+            effective_from=ef, effective_to=et, order=order[scode], max_days=mx, requires=requires,
+            branch=branch,
         ))
     if not rules:
         raise RulebookError("a method needs at least one [[method.step]]", file=file, method=code)
+    for r in rules:
+        if r.requires is not None and r.requires not in order:
+            raise RulebookError(f"'requires' names no step of this method: {r.requires!r}",
+                                file=file, method=code, step=r.code)
     # two entries for the same step must not both apply to one tier on one day
     for i, a in enumerate(rules):
         for b in rules[i + 1:]:
@@ -396,7 +450,11 @@ def parse_rulebook(text: str, file: str = "config/procurement_methods.toml") -> 
     raw_methods = data.get("method")
     if not isinstance(raw_methods, list) or not raw_methods:
         raise RulebookError("no [[method]] entries", file=file)
-    methods = [_parse_method(m, file) for m in raw_methods]
+    branch = data.get("appeal_filed_step", [])
+    if not isinstance(branch, list) or not all(isinstance(b, dict) for b in branch):
+        raise RulebookError("'appeal_filed_step' must be a list of [[appeal_filed_step]] tables",
+                            file=file)
+    methods = [_parse_method(m, file, branch) for m in raw_methods]
     codes = [m.code for m in methods]
     dup = {c for c in codes if codes.count(c) > 1}
     if dup:
@@ -426,3 +484,146 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
 def default_rulebook() -> Rulebook:
     """The shipped rulebook (cached)."""
     return load_rulebook()
+
+
+# ---------------------------------------------------------------------------- overlays
+OVERLAY_KEYS = {"method", "step", "tiers", "effective_from", "effective_to", "min_days",
+                "default_days", "max_days", "optional", "default_on", "legal_ref", "confidence", "note"}
+
+
+def _split_rule(r: StepRule, o: dict, tier_codes: tuple[str, ...], file: str, method: str,
+                ) -> list[StepRule] | None:
+    """``r`` cut around override ``o`` (None when they do not meet): the untouched pieces plus the
+    changed one, so that the pieces never overlap (the loader's invariant)."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    a = max(r.effective_from, o["effective_from"])
+    b = min(r.effective_to, o["effective_to"])
+    if a > b:
+        return None
+    r_t = set(tier_codes) if r.tiers is None else set(r.tiers)
+    o_t = set(tier_codes) if o["tiers"] is None else set(o["tiers"])
+    shared = r_t & o_t
+    if not shared:
+        return None
+
+    def tiers(codes: set[str]) -> frozenset[str] | None:
+        return None if codes == set(tier_codes) else frozenset(codes)
+
+    out: list[StepRule] = []
+    if r_t - shared:
+        out.append(replace(r, tiers=tiers(r_t - shared)))
+    if r.effective_from < a:
+        out.append(replace(r, tiers=tiers(shared), effective_to=a - timedelta(days=1)))
+    if b < r.effective_to:
+        out.append(replace(r, tiers=tiers(shared), effective_from=b + timedelta(days=1)))
+    mn = r.min_days if "min_days" not in o else o["min_days"]
+    df = o.get("default_days", r.default_days if mn is None else max(r.default_days, mn))
+    mx = o.get("max_days", r.max_days)
+    if mn is not None and df < mn:
+        raise RulebookError(f"default_days {df} is below min_days {mn}", file=file, method=method,
+                            step=r.code)
+    if mx is not None and (df > mx or (mn is not None and mn > mx)):
+        raise RulebookError(f"max_days {mx} is below default_days {df} or min_days {mn}", file=file,
+                            method=method, step=r.code)
+    optional = o.get("optional", r.optional)
+    out.append(replace(
+        r, tiers=tiers(shared), effective_from=a, effective_to=b, min_days=mn, default_days=df,
+        max_days=mx, optional=optional,
+        default_on=o.get("default_on", r.default_on) if optional else True,
+        legal_ref=o["legal_ref"], confidence=o["confidence"]))
+    return out
+
+
+def apply_overlay(rulebook: Rulebook, text: str, file: str = "rules overlay") -> Rulebook:
+    """The rulebook with a treasury's ``[[override]]`` entries applied (a rules overlay file).
+
+    Each override names a ``method`` and ``step`` and, optionally, ``tiers`` and an
+    ``effective_from`` / ``effective_to`` period (inclusive); inside that period it replaces the
+    step's ``min_days`` (a number or ``"unknown"``), ``default_days``, ``max_days``, ``optional`` /
+    ``default_on``, and must say where the figure comes from (``legal_ref``, ``confidence``).
+    Outside the period the shipped entry stays in force. Errors name the file and the override."""
+    from dataclasses import replace
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulebookError(f"not valid TOML: {exc}", file=file) from None
+    unknown = set(data) - {"override"}
+    if unknown:
+        raise RulebookError(f"unknown section(s) {sorted(unknown)}; an overlay holds [[override]] "
+                            "entries", file=file)
+    methods = {m.code: m for m in rulebook.methods}
+    for n, o in enumerate(data.get("override", []), start=1):
+        where = f"override[{n}]"
+        if not isinstance(o, dict):
+            raise RulebookError(f"{where} must be a table", file=file)
+        extra = set(o) - OVERLAY_KEYS
+        if extra:
+            raise RulebookError(f"{where}: unknown field(s) {sorted(extra)}", file=file)
+        try:
+            m = rulebook.resolve_method(str(o.get("method", "")))
+        except Exception:
+            raise RulebookError(f"{where}: unknown method {o.get('method')!r}; methods are "
+                                f"{', '.join(methods)}", file=file) from None
+        step = o.get("step")
+        if step not in m.step_codes():
+            raise RulebookError(f"{where}: {m.code} has no step {step!r}; steps are "
+                                f"{', '.join(m.step_codes())}", file=file, method=m.code)
+        for key in ("legal_ref", "confidence"):
+            if not isinstance(o.get(key), str) or not o[key].strip():
+                raise RulebookError(f"{where}: '{key}' is required (say where the figure comes from)",
+                                    file=file, method=m.code, step=step)
+        if o["confidence"] not in CONFIDENCES:
+            raise RulebookError(f"{where}: confidence must be one of P/T/S/U", file=file,
+                                method=m.code, step=step)
+        spec = dict(o)
+        if "min_days" in o:
+            if o["min_days"] == UNKNOWN:
+                spec["min_days"] = None
+            else:
+                spec["min_days"] = _int_field(o, "min_days", file=file, method=m.code, step=step)
+        for key in ("default_days", "max_days"):
+            if key in o:
+                spec[key] = _int_field(o, key, file=file, method=m.code, step=step)
+        for key in ("optional", "default_on"):
+            if key in o and not isinstance(o[key], bool):
+                raise RulebookError(f"{where}: '{key}' must be true or false", file=file,
+                                    method=m.code, step=step)
+        spec["effective_from"] = _date_field(o, "effective_from", _FAR_PAST, file=file,
+                                             method=m.code, step=step)
+        spec["effective_to"] = _date_field(o, "effective_to", _FAR_FUTURE, file=file,
+                                           method=m.code, step=step)
+        tier_codes = tuple(t.code for t in m.tiers)
+        st = o.get("tiers")
+        if st is not None and (not isinstance(st, list) or not st or set(st) - set(tier_codes)):
+            raise RulebookError(f"{where}: 'tiers' must be a list of {m.code} tier codes "
+                                f"({', '.join(tier_codes)})", file=file, method=m.code, step=step)
+        spec["tiers"] = st
+        new_rules: list[StepRule] = []
+        hit = False
+        for r in m.rules:
+            pieces = _split_rule(r, spec, tier_codes, file, m.code) if r.code == step else None
+            if pieces is None:
+                new_rules.append(r)
+            else:
+                hit = True
+                new_rules.extend(pieces)
+        if not hit:
+            raise RulebookError(f"{where}: no {m.code} '{step}' entry applies to those tiers and "
+                                "dates", file=file, method=m.code, step=step)
+        methods[m.code] = replace(m, rules=tuple(sorted(new_rules, key=lambda r: r.order)))
+        rulebook = Rulebook(methods=tuple(methods[c] for c in methods), source=rulebook.source,
+                            meta=rulebook.meta)
+    return Rulebook(methods=tuple(methods[c] for c in methods), source=f"{rulebook.source} + {file}",
+                    meta=rulebook.meta)
+
+
+def load_overlay(rulebook: Rulebook, path: str | Path) -> Rulebook:
+    """:func:`apply_overlay` with the text of ``path``."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulebookError(f"cannot read the rules overlay: {exc}", file=str(path)) from None
+    return apply_overlay(rulebook, text, str(path))

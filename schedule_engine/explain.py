@@ -28,13 +28,20 @@ def _skipped_text(days: tuple[date, ...], calendar: WorkingCalendar, lang: str) 
     return ", ".join(parts)
 
 
+def min_text(min_days: int | None, lang: str = "th") -> str:
+    """A legal minimum as people read it: the number, or that it is unknown (never 0)."""
+    if min_days is None:
+        return "ไม่ทราบ (ตรวจสอบระเบียบ)" if lang == "th" else "unknown (check the regulation)"
+    return str(min_days)
+
+
 def explain(milestone: Milestone, calendar: WorkingCalendar, lang: str = "th") -> str:
     """One or two lines saying how ``milestone.end`` was computed."""
     m = milestone
     name = m.name_th if lang == "th" else m.name_en
     unit = _UNIT["en" if lang != "th" else "th"][m.unit]
     if lang == "th":
-        text = (f"{name} [{m.code}]: {m.days} {unit} (ขั้นต่ำ {m.min_days}) ตาม {m.legal_ref} "
+        text = (f"{name} [{m.code}]: {m.days} {unit} (ขั้นต่ำ {min_text(m.min_days, lang)}) ตาม {m.legal_ref} "
                 f"[ความเชื่อมั่น {m.confidence}] นับจาก {format_date(m.start, lang)} (ไม่นับวันแรก) "
                 f"→ {weekday_name(m.end, lang)} {format_date(m.end, lang)}")
         if m.days == 0:
@@ -45,7 +52,7 @@ def explain(milestone: Milestone, calendar: WorkingCalendar, lang: str = "th") -
         if skipped:
             text += f"; ข้าม {skipped}"
     else:
-        text = (f"{name} [{m.code}]: {m.days} {unit} (minimum {m.min_days}) under {m.legal_ref} "
+        text = (f"{name} [{m.code}]: {m.days} {unit} (minimum {min_text(m.min_days, lang)}) under {m.legal_ref} "
                 f"[confidence {m.confidence}: {_CONF.get(m.confidence, '?')}] counted from "
                 f"{format_date(m.start, lang)} (first day not counted) → "
                 f"{weekday_name(m.end, lang)} {format_date(m.end, lang)}")

@@ -58,6 +58,7 @@ class ProjectPlan:
     start: date | None = None  # วันที่ขึ้นโครงการ (forward)
     contract_by: date | None = None  # กำหนดลงนามสัญญา (backward), used when start is None
     day_overrides: Mapping[str, int] = field(default_factory=dict)  # step code -> days
+    appeal_filed: bool = False  # an appeal was filed: the Act s.118-119 branch applies
     with_steps: frozenset[str] = frozenset()  # optional steps switched on
     without_steps: frozenset[str] = frozenset()  # optional steps switched off
     officer_email: str | None = None  # ผู้รับผิดชอบ
@@ -85,7 +86,7 @@ class Milestone:
     name_th: str
     name_en: str
     days: int  # days used (default or override)
-    min_days: int  # legal minimum
+    min_days: int | None  # legal minimum; None = the law sets one procal does not know (never 0)
     unit: DayUnit
     start: date  # the previous milestone (or the project start); not counted (CCC s.193/3)
     end: date  # this step's milestone date — always a working day
@@ -94,6 +95,12 @@ class Milestone:
     optional: bool = False
     skipped: tuple[date, ...] = ()  # non-working days passed over while counting (for explain)
     rolled_from: date | None = None  # calendar-day step whose raw end fell on a non-working day
+    max_days: int | None = None  # legal maximum ("within N days", e.g. Act s.118), if any
+    branch: str | None = None  # "appeal_filed" for the steps of the appeal-filed branch
+
+    @property
+    def min_known(self) -> bool:
+        return self.min_days is not None
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,7 @@ class Timeline:
     direction: Literal["forward", "backward"] = "forward"
     contract_by: date | None = None  # the deadline, for backward timelines
     rules_effective_from: date | None = None
+    appeal_filed: bool = False  # the timeline follows the appeal-filed branch (Act s.118-119)
 
     def step(self, code: str) -> Milestone:
         for s in self.steps:
@@ -127,17 +135,22 @@ class Timeline:
             "budget": str(self.budget),
             "start": self.start.isoformat(),
             "contract_date": self.contract_date.isoformat(),
+            "appeal_filed": self.appeal_filed,
             "steps": [
                 {
                     "code": s.code,
                     "name_th": s.name_th,
                     "name_en": s.name_en,
                     "days": s.days,
-                    "min_days": s.min_days,
+                    "min_days": s.min_days,  # null = legal minimum unknown (not 0)
+                    "min_days_known": s.min_days is not None,
+                    "max_days": s.max_days,
                     "unit": s.unit,
                     "start": s.start.isoformat(),
                     "end": s.end.isoformat(),
                     "legal_ref": s.legal_ref,
+                    "confidence": s.confidence,
+                    "branch": s.branch,
                 }
                 for s in self.steps
             ],

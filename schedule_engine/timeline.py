@@ -76,15 +76,22 @@ def parse_budget(value: object) -> Decimal:
 
 def resolve_steps(method: Method, tier: Tier, on: date, *,
                   day_overrides: Mapping[str, int] | None = None,
-                  with_steps: Iterable[str] = (), without_steps: Iterable[str] = ()
-                  ) -> tuple[ResolvedStep, ...]:
+                  with_steps: Iterable[str] = (), without_steps: Iterable[str] = (),
+                  appeal_filed: bool = False) -> tuple[ResolvedStep, ...]:
     """The active steps of ``method``/``tier`` under the rules in force on ``on``, with days.
 
-    Overrides below a step's legal minimum raise :class:`BelowLegalMinimumError`; switching off a
-    mandatory step or naming an unknown step raises :class:`StepSwitchError`. Giving days to an
-    optional step switches it on (unless it is also in ``without_steps``).
+    Overrides below a step's legal minimum (or above a legal maximum) raise
+    :class:`BelowLegalMinimumError`; switching off a mandatory step or naming an unknown step raises
+    :class:`StepSwitchError`. Giving days to an optional step switches it on (unless it is also in
+    ``without_steps``). A step that ``requires`` another is active only with it. ``appeal_filed``
+    adds the appeal-filed branch (Act s.118-119) after the appeal step; a method without an appeal
+    step (Act s.66 para 2) refuses it.
     """
-    rules = method.steps_for(tier.code, on)
+    if appeal_filed and not method.has_appeal():
+        raise StepSwitchError(
+            f"{method.code} has no appeal period before signing (Act s.66 para 2), so no "
+            "appeal-filed branch", value=method.code, hint="drop the appeal-filed option for this method")
+    rules = method.steps_for(tier.code, on, appeal_filed=appeal_filed)
     if not rules:
         raise InputError(
             f"no {method.code} rules are in force on {on.isoformat()}",
@@ -103,7 +110,14 @@ def resolve_steps(method: Method, tier: Tier, on: date, *,
         raise StepSwitchError(f"step(s) {sorted(both)} both switched on and off", value=sorted(both),
                               hint="use either --with or --without for a step")
     out: list[ResolvedStep] = []
+    active: set[str] = set()
     for r in rules:
+        if r.requires is not None and r.requires not in active:
+            if r.code in with_set or r.code in overrides:
+                raise StepSwitchError(
+                    f"step {r.code!r} ({r.name_en}) needs step {r.requires!r}, which is off",
+                    value=r.code, hint=f"switch {r.requires} on too")
+            continue
         if r.code in without_set:
             if not r.optional:
                 raise StepSwitchError(
@@ -124,12 +138,18 @@ def resolve_steps(method: Method, tier: Tier, on: date, *,
             except (TypeError, ValueError):
                 raise InputError(f"days for step {r.code!r} must be a whole number, got {raw!r}",
                                  value=raw, hint=f"e.g. {r.code}={r.default_days}") from None
-            if days < r.min_days:
+            if days < r.min_floor:
                 raise BelowLegalMinimumError(
                     f"{days} {r.unit} days for step {r.code!r} ({r.name_en}) is below the legal "
                     f"minimum of {r.min_days} {r.unit} days ({r.legal_ref})", value=raw,
                     hint=f"use {r.code}={r.min_days} or more")
+            if r.max_days is not None and days > r.max_days:
+                raise BelowLegalMinimumError(
+                    f"{days} {r.unit} days for step {r.code!r} ({r.name_en}) is above the legal "
+                    f"maximum of {r.max_days} {r.unit} days ({r.legal_ref})", value=raw,
+                    hint=f"use {r.code}={r.max_days} or less")
         out.append(ResolvedStep(rule=r, days=days))
+        active.add(r.code)
     return tuple(out)
 
 
@@ -158,6 +178,7 @@ def _run_forward(calendar: WorkingCalendar, steps: tuple[ResolvedStep, ...], sta
             code=r.code, name_th=r.name_th, name_en=r.name_en, days=s.days, min_days=r.min_days,
             unit=r.unit, start=cur, end=end, legal_ref=r.legal_ref, confidence=r.confidence,
             optional=r.optional, skipped=tuple(skipped), rolled_from=rolled_from,
+            max_days=r.max_days, branch=r.branch,
         ))
         cur = end
     return tuple(out)
@@ -240,11 +261,15 @@ def _backward_over_rule_periods(m: Method, calendar: WorkingCalendar, contract_b
 def build_timeline(rulebook: Rulebook, calendar: WorkingCalendar, *, method: str | Method,
                    budget, start: date | None = None, contract_by: date | None = None,
                    day_overrides: Mapping[str, int] | None = None,
-                   with_steps: Iterable[str] = (), without_steps: Iterable[str] = ()) -> Timeline:
+                   with_steps: Iterable[str] = (), without_steps: Iterable[str] = (),
+                   appeal_filed: bool = False) -> Timeline:
     """A forward timeline from ``start`` or, if only ``contract_by`` is given, a backward one.
 
     ``method`` is a code/name (resolved by the rulebook) or a :class:`Method`; ``budget`` a number
     or text like ``3,000,000``; dates are plain dates (use ``dates.parse_date`` for typed text).
+    ``appeal_filed`` follows the appeal-filed branch (agency review, referral, Appeals Committee;
+    Act s.118-119) before the contract; its extensions are the optional steps
+    ``appeal_committee_extension_1`` / ``_2`` (``with_steps``).
     """
     m = method if isinstance(method, Method) else rulebook.resolve_method(method)
     amount = parse_budget(budget)
@@ -256,7 +281,7 @@ def build_timeline(rulebook: Rulebook, calendar: WorkingCalendar, *, method: str
     def resolve(on: date):
         tier = m.tier_for(amount, on)
         steps = resolve_steps(m, tier, on, day_overrides=day_overrides, with_steps=with_steps,
-                              without_steps=without_steps)
+                              without_steps=without_steps, appeal_filed=appeal_filed)
         return tier, steps
 
     if start is not None:
@@ -274,7 +299,7 @@ def build_timeline(rulebook: Rulebook, calendar: WorkingCalendar, *, method: str
         tier_label=tier.label, budget=amount, start=start,
         contract_date=milestones[-1].end if milestones else start, steps=milestones,
         direction=direction, contract_by=contract_by if direction == "backward" else None,
-        rules_effective_from=max(in_force) if in_force else None,
+        rules_effective_from=max(in_force) if in_force else None, appeal_filed=appeal_filed,
     )
 
 
@@ -294,6 +319,7 @@ def timeline_for_plan(plan: ProjectPlan, rulebook: Rulebook, calendar: WorkingCa
             rulebook, calendar, method=plan.method, budget=plan.amount, start=plan.start,
             contract_by=None if plan.start else plan.contract_by, day_overrides=plan.day_overrides,
             with_steps=plan.with_steps, without_steps=plan.without_steps,
+            appeal_filed=plan.appeal_filed,
         )
     except InputError as exc:
         if plan.source_ref is not None and exc.location == Location():

@@ -62,10 +62,11 @@ def test_plan_json_is_timeline_to_dict(capsys):
     code, out, _ = run(ARGS + ["--format", "json"], capsys)
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"method", "tier", "budget", "start", "contract_date", "steps"}
+    assert set(data) == {"method", "tier", "budget", "start", "contract_date", "appeal_filed", "steps"}
     assert data["contract_date"] == "2022-09-09" and data["start"] == "2022-07-20"
-    assert set(data["steps"][0]) == {"code", "name_th", "name_en", "days", "min_days", "unit", "start",
-                                     "end", "legal_ref"}
+    assert set(data["steps"][0]) == {"code", "name_th", "name_en", "days", "min_days", "min_days_known",
+                                     "max_days", "unit", "start", "end", "legal_ref", "confidence",
+                                     "branch"}
     assert [s["code"] for s in data["steps"]][-2:] == ["appeal", "contract_signing"]
 
 

@@ -105,7 +105,7 @@ def test_shipped_rulebook_has_the_required_shape():
             assert codes[-1] == "contract_signing"
             assert ("appeal" in codes) == (m.route != "specific" and m.code not in ("specific", "selection-urgent"))
             for r in rules:
-                assert r.legal_ref and r.confidence in "PTSU" and r.default_days >= r.min_days
+                assert r.legal_ref and r.confidence in "PTSU" and r.default_days >= r.min_floor
                 if r.code == "appeal":
                     assert r.min_days == 7 and "ม.117" in r.legal_ref
 
@@ -122,5 +122,5 @@ def test_resolve_method(text, code):
 
 def test_unknown_method_lists_codes():
     with pytest.raises(UnknownMethodError) as exc:
-        default_rulebook().resolve_method("สอบราคา")
+        default_rulebook().resolve_method("วิธีพิเศษ")  # the 2535 method, gone since 2560
     assert "e-bidding" in str(exc.value) and "specific" in str(exc.value)

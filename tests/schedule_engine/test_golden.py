@@ -81,14 +81,16 @@ HAND = {
         "purchase_approval": "2022-12-26", "negotiation": "2022-12-27",
         "winner_announcement": "2022-12-28", "contract_signing": "2022-12-28"},
     # e-bidding > 50 M from Wed 5 Apr 2566: tor 10: 7,10,11,12,18,19,20,21,24,25 → 25 Apr;
-    #  hearing 3: 26,27,28; approval 3: 2,3,8 May; invitation 20: 9..16, 18..6 Jun skipping Royal
-    #  Ploughing Wed 17 May and Mon 5 Jun (Visakha/Queen's birthday in lieu) → Wed 7 Jun; bid 8 Jun;
-    #  evaluation 5: 9,12,13,14,15; winner 2: 16,19; appeal 7: 20..28 Jun; contract Thu 29 Jun.
+    #  approval 3 (Cl.22/45, before the hearing): 26,27,28 Apr; hearing 3: 2,3,8 May (Labour Mon
+    #  1 May, Coronation Thu 4 + bridge Fri 5 May); revision 1 (Cl.47): 9 May; invitation 20:
+    #  10..16, 18..2 Jun, 6,7,8 Jun skipping Royal Ploughing Wed 17 May and Mon 5 Jun (Visakha/
+    #  Queen's birthday in lieu) → Thu 8 Jun; bid 9 Jun; evaluation 5: 12..16; winner 2: 19,20;
+    #  appeal 7: 21,22,23,26,27,28,29 Jun; contract Fri 30 Jun.
     "e-bidding|over-50m|start=2023-04-05": {
-        "tor_and_reference_price": "2023-04-25", "draft_hearing": "2023-04-28",
-        "purchase_approval": "2023-05-08", "invitation": "2023-06-07", "bid_submission": "2023-06-08",
-        "bid_evaluation": "2023-06-15", "winner_announcement": "2023-06-19", "appeal": "2023-06-28",
-        "contract_signing": "2023-06-29"},
+        "tor_and_reference_price": "2023-04-25", "purchase_approval": "2023-04-28",
+        "draft_hearing": "2023-05-08", "hearing_revision": "2023-05-09", "invitation": "2023-06-08",
+        "bid_submission": "2023-06-09", "bid_evaluation": "2023-06-16",
+        "winner_announcement": "2023-06-20", "appeal": "2023-06-29", "contract_signing": "2023-06-30"},
     # e-bidding > 0.5–5 M from Fri 8 Jul 2565 (Asarnha Wed 13, Lent Thu 14, bridge Fri 15; King's
     #  birthday Thu 28 + bridge Fri 29 Jul; Mother's Day Fri 12 Aug): tor 10: 11,12,18,19,20,21,22,
     #  25,26,27 → 27 Jul; approval 3: 1,2,3 Aug; invitation 5: 4,5,8,9,10; bid 11 Aug;

@@ -93,7 +93,7 @@ def test_appeal_is_7_working_days_s117_P_and_contract_is_d_plus_8(method):
             assert "ม.117" in appeal.legal_ref and "119" not in appeal.legal_ref
             assert not appeal.optional
             assert (contract.unit, contract.min_days, contract.confidence) == ("working", 1, "P")
-            codes = m.step_codes()
+            codes = [r.code for r in m.steps_for(tier.code, on)]  # the no-appeal path
             assert codes.index("appeal") == codes.index("contract_signing") - 1
     # announced on working day D -> earliest signing D+8 working days (Act s.66/s.117 + CCC 193/3)
     t = build_timeline(RB, CAL, method=method, budget=m.tiers[0].budget_over + 1, start=ON_2560)
@@ -146,9 +146,11 @@ def test_ebidding_and_emarket_start_above_half_a_million_and_specific_caps_there
 
 @pytest.mark.parametrize("method", ["consultant-general", "consultant-selection", "design-general",
                                     "design-selection"])
-def test_consultant_and_design_invitation_periods_are_unverified_with_no_minimum(method):
+def test_consultant_and_design_invitation_minimums_are_unknown_not_zero(method):
+    """Act s.62 (applied by s.77 / s.91) leaves the invitation period to the Minister's regulation:
+    a minimum exists, procal has not read it, so it is unknown (None), never 0."""
     r = _rule(method, "invitation", 1_000_000, ON_2560)
-    assert r.min_days == 0 and r.confidence == "U"
+    assert r.min_days is None and r.confidence == "U" and "ม.62" in r.legal_ref
 
 
 # Legal minimums and the source each comes from (procurement-rules.md). A step's confidence letter is
@@ -167,7 +169,7 @@ def test_every_positive_minimum_has_a_source_and_no_inflated_letter():
     seen = set()
     for m in RB.methods:
         for r in m.rules:
-            if r.min_days == 0 or r.code in ("appeal", "contract_signing"):
+            if not r.min_days or r.code in ("appeal", "contract_signing"):
                 continue
             key = (m.code, r.code)
             assert key in MIN_SOURCE, f"{key}: minimum {r.min_days} with no source in the reference"
