@@ -1,6 +1,6 @@
 """Dates as people type them, Thai display, fiscal years and quarters.
 
-Rules (docs/timeline-semantics.md): a year >= 2400 is Buddhist Era (BE = CE + 543), a year below is
+Rules (docs/legal-sources.md): a year >= 2400 is Buddhist Era (BE = CE + 543), a year below is
 CE; two-digit years are refused; day-first numeric dates (``20/07/2565``); Thai month names and Thai
 digits are accepted. Everything here is a plain :class:`datetime.date` — no time zones, ever.
 """

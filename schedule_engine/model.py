@@ -91,7 +91,7 @@ class Milestone:
     start: date  # the previous milestone (or the project start); not counted (CCC s.193/3)
     end: date  # this step's milestone date — always a working day
     legal_ref: str  # e.g. "พ.ร.บ.จัดซื้อจัดจ้างฯ 2560 ม.117"
-    confidence: str  # P / T / S / U, as in procurement-rules.md
+    confidence: str  # P / T / S / U, as in docs/legal-sources.md
     optional: bool = False
     skipped: tuple[date, ...] = ()  # non-working days passed over while counting (for explain)
     rolled_from: date | None = None  # calendar-day step whose raw end fell on a non-working day

@@ -1,6 +1,6 @@
 """Timelines: every step's milestone date, forward from a start or backward from a deadline.
 
-Counting (docs/timeline-semantics.md): a step of N working days after milestone D ends on the N-th
+Counting (docs/legal-sources.md, "How days are counted"): a step of N working days after milestone D ends on the N-th
 working day after D (D not counted, CCC s.193/3); N calendar days ends on D+N rolled to the next
 working day (CCC s.193/8); 0 days ends on D. Rules are those in force on the start date.
 """

@@ -2,7 +2,7 @@
 
 A working day is Monday–Friday that is not a Thai holiday. Thai holidays =
 ``holidays.Thailand(categories=("public", "government"))`` + ``config/holidays.toml`` closures −
-its withdrawals (docs/timeline-semantics.md).
+its withdrawals (docs/legal-sources.md).
 
 The calendar builds, once per range of years, a numpy index over every day of the range:
 ``_work[i]`` (is day i a working day), ``_cum[i]`` (working days on or before day i) and

@@ -80,6 +80,7 @@ class PlanBook:
     tables: dict[str, Table] = field(default_factory=dict)  # every tab read (incl. ``also_read``)
     skipped_rows: list[int] = field(default_factory=list)  # total rows (รวม) ignored on purpose
     forecasts: dict = field(default_factory=dict)  # project id -> Forecast (set by the caller)
+    appeals: dict[str, set[str]] = field(default_factory=dict)  # id -> appeal-branch steps recorded
 
     @property
     def ok(self) -> bool:
@@ -344,7 +345,35 @@ def read_plans(source: "TableSource | str", *, settings: SheetsSettings | None =
 
     if settings.progress_tab in tabs and not tabs[settings.progress_tab].is_empty:
         _read_progress(book, src, tabs[settings.progress_tab], rulebook, settings, today)
+        _follow_appeals(book, rulebook, calendar)
     return book
+
+
+# progress-tab step texts that say "an appeal was filed" (the row's date is not a step's date)
+APPEAL_FILED_WORDS = {"appealfiled", "มีผู้อุทธรณ์", "มีการอุทธรณ์", "ยื่นอุทธรณ์", "มีผู้ยื่นอุทธรณ์"}
+
+
+def _follow_appeals(book: PlanBook, rulebook: Rulebook, calendar: WorkingCalendar) -> None:
+    """Projects whose progress rows say an appeal was filed (or record a step of the appeal-filed
+    branch) get the branch (Act s.118-119): agency review, referral, Appeals Committee, and the
+    Committee's extensions when recorded, before the contract."""
+    from dataclasses import replace
+
+    ext = ("appeal_committee_extension_1", "appeal_committee_extension_2")
+    for i, plan in enumerate(book.plans):
+        recorded = book.appeals.get(plan.project_id)
+        if not recorded:
+            continue
+        with_ext = {c for c in ext if c in recorded}
+        if "appeal_committee_extension_2" in with_ext:
+            with_ext.add("appeal_committee_extension_1")
+        new = replace(plan, appeal_filed=True, with_steps=plan.with_steps | frozenset(with_ext))
+        try:
+            book.timelines[plan.project_id] = timeline_for_plan(new, rulebook, calendar)
+        except InputError as exc:  # keep the no-appeal timeline; say why
+            book.warnings.append(exc)
+            continue
+        book.plans[i] = new
 
 
 _TOTAL_WORDS = {"รวม", "รวมทั้งสิ้น", "รวมทั้งหมด", "ยอดรวม", "total", "grandtotal", "sum"}
@@ -482,8 +511,16 @@ def _read_progress(book: PlanBook, src: TableSource, table: Table, rulebook: Rul
             code = step_text
         else:
             method = rulebook.resolve_method(plan.method)
-            code = chk.field("step", lambda v, method=method: resolve_step(method, v))
-            if code is not None and code not in {s.code for s in book.timelines[pid].steps}:
+            if _key(step_text) in APPEAL_FILED_WORDS and method.has_appeal():
+                code = "appeal_review"  # "an appeal was filed": the branch starts with its review
+            else:
+                code = chk.field("step", lambda v, method=method: resolve_step(method, v))
+            branch = {r.code for r in method.rules if r.branch}
+            if code in branch:  # an appeal-branch step recorded: the project follows that branch
+                book.appeals.setdefault(pid, set()).add(code)
+                if _key(step_text) in APPEAL_FILED_WORDS:
+                    continue  # the filing itself is not a step with a date of its own
+            elif code is not None and code not in {s.code for s in book.timelines[pid].steps}:
                 chk.add(StepSwitchError(f"step {code!r} is not part of this project's timeline",
                                         value=step_text,
                                         hint="steps are: " + ", ".join(

@@ -117,7 +117,7 @@ def _run_min(t, j: int, start: date) -> date:
     """Steps j.. of ``t`` at their legal minimums from ``start`` (scalar, the timeline rules)."""
     cur = start
     for s in t.steps[j:]:
-        n = s.min_days
+        n = s.days if s.min_days is None else s.min_days  # unknown minimum: at its planned days
         if n == 0:
             cur = CAL.next_working_day(cur)
         elif s.unit == "working":
@@ -205,32 +205,33 @@ def test_golden_at_risk_across_songkran():
     # the 10 counted days are 19, 16, 12, 9, 8, 7, 5, 2, 1 Apr and 31 Mar; the start day itself
     # is not counted → publish by Tue 30 Mar
     assert st["invitation"].latest_safe_start == date(2027, 3, 30)
-    # planned days: approval 3 wd from 19 Mar → 24 Mar; invitation 10 wd → 7 Apr… expected
-    # signing after the deadline, earliest (approval same day, 10 wd invitation from 22 Mar)
+    # the purchase approval came before the hearing (Cl.45); after it the comments are considered
+    # (Cl.47), overdue on 22 Mar so expected today; expected signing after the deadline
     assert f.state is ForecastState.AT_RISK
     assert f.action.step_code == "invitation" and f.action.by == date(2027, 3, 30)
     assert f.action.text() == ("ประกาศเชิญชวนภายใน 30 มี.ค. 2570 มิฉะนั้นจะลงนามสัญญาไม่ทัน "
                                "30 เม.ย. 2570")
-    # purchase approval at planned 3 wd: 24 Mar; invitation 10 wd: 25,26,29,30,31,1,2,5,7,8 →
-    # 8 Apr; bid day 9 Apr; evaluation 5 wd: 12,16,19,20,21 → 21 Apr; award 2 wd → 23 Apr;
-    # appeal 7 wd: 26,27,28,29,30 Apr, (Mon 3 May: Labour Day in lieu; Tue 4 May: Coronation
-    # Day) 5, 6 May → appeal ends Thu 6 May, contract Fri 7 May
-    assert st["purchase_approval"].expected == date(2027, 3, 24)
-    assert st["invitation"].expected == date(2027, 4, 8)
-    assert f.expected_contract == date(2027, 5, 7)
+    # comments considered 22 Mar (overdue: today); invitation 10 wd: 23,24,25,26,29,30,31,1,2,5
+    # (Chakri Tue 6 Apr) → 5 Apr; bid day 7 Apr; evaluation 5 wd: 8,9,12,16,19 (Songkran 13–15)
+    # → 19 Apr; award 2 wd → 21 Apr; appeal 7 wd: 22,23,26,27,28,29,30 Apr → 30 Apr; contract
+    # (Mon 3 May: Labour Day in lieu; Tue 4 May: Coronation Day) Wed 5 May
+    assert st["hearing_revision"].expected == date(2027, 3, 22)
+    assert st["invitation"].expected == date(2027, 4, 5)
+    assert f.expected_contract == date(2027, 5, 5)
 
 
 def test_golden_lost_across_new_year():
     """Carry-over (งบเหลื่อมปี) deadline Fri 31 Dec 2569 is a holiday (New Year's Eve): the last
     signing day is Wed 30 Dec 2569 (2026). e-bidding 8 M whose draft hearing ended Tue 15 Dec
-    and nothing since, seen on Fri 18 Dec: earliest = approval today (18 Dec), invitation 10 wd
+    and nothing since, seen on Fri 18 Dec: earliest = comments considered today (18 Dec; the
+    purchase approval came before the hearing, Cl.45), invitation 10 wd
     (21,22,23,24,25,28,29,30 Dec, 4,5 Jan — 1 Jan holiday, 2–3 weekend) → 5 Jan … → lost."""
     t = _ebid8m(date(2026, 11, 16))
     actual = {"tor_and_reference_price": date(2026, 12, 1), "draft_hearing": date(2026, 12, 15)}
     f = forecast_timeline(t, actual, date(2026, 12, 18), CAL, [dl(date(2026, 12, 31))])
     st = {s.code: s for s in f.steps}
     assert st["contract_signing"].latest_safe_end == date(2026, 12, 30)
-    assert st["purchase_approval"].earliest == date(2026, 12, 18)  # overdue: not before today
+    assert st["hearing_revision"].earliest == date(2026, 12, 18)  # overdue: not before today
     assert st["invitation"].earliest == date(2027, 1, 5)
     # bid day 6 Jan; 0-minimum steps on 6 Jan; appeal 7 wd: 7,8,11,12,13,14,15 → 15 Jan;
     # contract 1 wd → Mon 18 Jan 2570

@@ -1,4 +1,4 @@
-"""Legal-correctness review: the rulebook against procurement-rules.md, rule periods, holidays."""
+"""Legal-correctness review: the rulebook against its sources (docs/legal-sources.md), rule periods, holidays."""
 
 from datetime import date, timedelta
 
@@ -153,7 +153,7 @@ def test_consultant_and_design_invitation_minimums_are_unknown_not_zero(method):
     assert r.min_days is None and r.confidence == "U" and "ม.62" in r.legal_ref
 
 
-# Legal minimums and the source each comes from (procurement-rules.md). A step's confidence letter is
+# Legal minimums and the source each comes from (docs/legal-sources.md). A step's confidence letter is
 # shown next to its minimum ("3 working days (minimum 3) … [confidence T]"), so it must not be
 # stronger than the source of the minimum.
 MIN_SOURCE = {
