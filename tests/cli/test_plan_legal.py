@@ -18,6 +18,16 @@ confidence = "P"
 CG = ["plan", "--method", "consultant-general", "--budget", "2m", "--start", "1/6/2569"]
 
 
+@pytest.fixture(autouse=True)
+def _keep_language():
+    """``--lang en`` sets the message language for the process: restore it after each test."""
+    from schedule_engine import i18n
+
+    saved = dict(i18n._state)
+    yield
+    i18n._state.update(saved)
+
+
 def run(argv, capsys):
     with pytest.raises(SystemExit) as exc:
         main(argv)
