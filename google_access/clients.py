@@ -84,11 +84,12 @@ class GoogleClients:
     @cached_property
     def calendar(self):
         import google_auth_httplib2
-        import httplib2
         from googleapiclient.discovery import build
 
+        from .requestlog import logging_http
+
         http = google_auth_httplib2.AuthorizedHttp(self.credentials,
-                                                   http=httplib2.Http(timeout=self.timeout))
+                                                   http=logging_http(self.timeout))
         return build("calendar", "v3", http=http, static_discovery=True, cache_discovery=False,
                      client_options={"api_endpoint": self.calendar_endpoint})
 
@@ -103,8 +104,11 @@ class GoogleClients:
     def gspread(self):
         import gspread
 
+        from .requestlog import log_session
+
         client = gspread.Client(auth=self.credentials, http_client=make_gspread_http_client(self.root))
         client.set_timeout(self.timeout)
+        log_session(client.http_client.session)  # `procal -v`
         return client
 
     # ------------------------------------------------------------------ calls

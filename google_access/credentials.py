@@ -142,9 +142,14 @@ def save_token(credentials, path: str) -> None:
 
 def _refresh(credentials, what: str):
     import google.auth.transport.requests
+    import requests
 
+    from .requestlog import log_session
+
+    session = requests.Session()
+    log_session(session)  # `procal -v` logs the token request too (path and status only)
     try:
-        credentials.refresh(google.auth.transport.requests.Request())
+        credentials.refresh(google.auth.transport.requests.Request(session))
     except RefreshError as exc:
         text = str(exc.args[0]) if exc.args else ""
         if "invalid_grant" in text:

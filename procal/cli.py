@@ -13,6 +13,7 @@ import sys
 from typing import Optional
 
 import typer
+import typer.main
 
 from procal import output as say
 from schedule_engine.errors import ProcalError
@@ -21,6 +22,7 @@ from schedule_engine.i18n import set_language
 # click's exception base, found through typer's public BadParameter: typer ≥ 0.2x vendors click
 # privately (typer._click), older typer uses click itself; this works with both.
 _CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_USAGE_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
 
 EXIT_OK = 0
 EXIT_ROW_ERRORS = 1
@@ -32,6 +34,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # help texts are plain text: rich markup would eat `[run]`, `[google]` and show flags as <bool>
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 err_console = say.stderr_console()
@@ -47,11 +52,34 @@ def _register_all() -> None:
     forecasting.register(app)
 
 
+def installed_version() -> str:
+    """The version of the installed distribution (``procal-th``; the command is ``procal``)."""
+    from importlib.metadata import PackageNotFoundError, version as v
+
+    from procal import DISTRIBUTION
+
+    try:
+        return v(DISTRIBUTION)
+    except PackageNotFoundError:  # a source tree on sys.path, not installed
+        return "0+unknown"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"procal {installed_version()}")
+        raise typer.Exit(EXIT_OK)
+
+
 @app.callback()
 def _root(
         lang: Optional[str] = typer.Option(
             None, "--lang", help="th (default) | en: the language of messages, reports and feeds "
                                  "(also PROCAL_LANG or [run] lang in procal.toml)"),
+        _version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                      help="Print procal's version and exit."),
+        verbose: bool = typer.Option(False, "--verbose", "-v",
+                                     help="Log every Google request (method, path, status, time) "
+                                          "on stderr; never tokens or data."),
 ) -> None:
     """Thai procurement timelines and budget deadlines on shared calendars."""
     if lang is not None:
@@ -59,17 +87,46 @@ def _root(
             set_language(lang)
         except ValueError:
             raise typer.BadParameter(f"{lang!r} is not one of th, en", param_hint="--lang") from None
+    if verbose:
+        from google_access.requestlog import log_requests_to_stderr
+
+        log_requests_to_stderr()
 
 
 @app.command()
 def version() -> None:
     """Print procal's version."""
-    from importlib.metadata import version as v
-
-    typer.echo(v("procal"))
+    typer.echo(f"procal {installed_version()}")
 
 
 _register_all()
+
+
+_BOOL_WORDS = {"true", "false", "yes", "no", "on", "off", "1", "0", "y", "n"}
+_VERBOSE = ("-v", "--verbose")
+
+
+def _normalise_argv(argv: list[str]) -> list[str]:
+    """``procal run -v`` works like ``procal -v run`` (the root option, wherever it is typed), and
+    ``--dry-run true`` is refused instead of reading ``true`` as the source: a switch takes no
+    value."""
+    head = argv[: argv.index("--")] if "--" in argv else argv
+    tail = argv[len(head):]
+    verbose = [a for a in head if a in _VERBOSE]
+    head = [a for a in head if a not in _VERBOSE]
+    root = typer.main.get_command(app)
+    sub = next((a for a in head if not a.startswith("-")), None)
+    command = getattr(root, "commands", {}).get(sub) if sub else None
+    if command is not None:
+        switches = {o for p in command.params if getattr(p, "is_flag", False)
+                    for o in (*p.opts, *p.secondary_opts)}
+        for word, nxt in zip(head, head[1:], strict=False):
+            if word in switches and nxt.lower() in _BOOL_WORDS:
+                raise _USAGE_ERROR(
+                    f"{word} เป็นสวิตช์ ไม่รับค่า: เขียน `{word}` อย่างเดียว (หรือไม่ต้องใส่) — "
+                    f"{word} is a switch and takes no value: write `{word}` alone (or leave it out)",
+                    ctx=typer.Context(command, info_name=f"procal {sub}"))
+    return verbose[:1] + head + tail
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -77,6 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     a ProcalError (bad input, config, source, Google) or a usage error (unknown option, missing
     argument). Commands end with ``typer.Exit(code)``; that code is the process's exit status."""
     try:
+        argv = _normalise_argv(sys.argv[1:] if argv is None else list(argv))
         code = app(args=argv, prog_name="procal", standalone_mode=False)
     except ProcalError as exc:
         say.error(exc, err_console)

@@ -54,12 +54,27 @@ def find_example() -> tuple[Path, Path]:
     """The shipped example workbook and its illustrative targets folder, or a clear SourceError."""
     root = repo_root()
     if root is None:
+        installed = _installed_examples()
+        if installed is not None:
+            return installed / EXAMPLE_WORKBOOK.name, installed / EXAMPLE_TARGETS.name
         raise SourceError(
             "no source given and the example workbook examples/plans.xlsx was not found (procal is "
             "installed without its repository checkout). Pass a source — `procal run <Google Sheet "
             "URL | plans.xlsx | folder of CSVs>` — or set [run] source in procal.toml "
             "(`procal init` writes one)")
     return root / EXAMPLE_WORKBOOK, root / EXAMPLE_TARGETS
+
+
+def _installed_examples() -> Path | None:
+    """The example folder a wheel installs as ``procal_examples`` (see setup.py), if any."""
+    try:
+        import procal_examples  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    for folder in getattr(procal_examples, "__path__", ()):
+        if (Path(folder) / EXAMPLE_WORKBOOK.name).is_file():
+            return Path(folder)
+    return None
 
 
 @dataclass

@@ -43,7 +43,7 @@ def thai_font_files() -> list[Path]:
         root = resources.files("fontpkg_sarabun")
     except ModuleNotFoundError as exc:  # pragma: no cover - it is a dependency
         raise RuntimeError("the Thai font package fontpkg-sarabun is not installed; "
-                           "reinstall procal (pip install procal)") from exc
+                           "reinstall procal with its dependencies (pip install the procal-th wheel again)") from exc
     files = sorted(Path(str(p)) for p in Path(str(root)).rglob("*.ttf"))
     if not files:  # pragma: no cover
         raise RuntimeError(f"no .ttf files found in {root}")

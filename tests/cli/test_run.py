@@ -98,6 +98,7 @@ def test_installed_without_checkout_says_to_pass_a_source(in_tmp, monkeypatch):
     import procal.cmd_run as cmd_run
 
     monkeypatch.setattr(cmd_run, "repo_root", lambda: None)
+    monkeypatch.setattr(cmd_run, "_installed_examples", lambda: None)  # a wheel ships them
     res = runner.invoke(app, ["run"])
     assert res.exit_code == EXIT_FAILED
     assert "pass a source" in res.output.lower() and "examples/plans.xlsx" in res.output
