@@ -13,7 +13,7 @@ never deletes reminder events and vice versa.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
 from calendar_sync.backends import CalendarBackend
@@ -98,6 +98,25 @@ def _row(action: str, cal: str, eid: str, ev: DesiredEvent | None, r: RemoteEven
     return PlanRow(action, cal, eid, r.key, r.kind, r.project_id, r.summary, reason)
 
 
+def _canonical(backend: CalendarBackend) -> Callable[[str], str]:
+    """Calendar key → the one key procal plans that calendar under. Two keys naming the same
+    Google calendar id (``executives`` and ``"ผู้บริหาร"``) are one calendar: listed once, its
+    events counted once, never deleted as "gone" from the other name (backends without
+    ``canonical_calendar`` — ICS, memory — have one calendar per key)."""
+    resolve = getattr(backend, "canonical_calendar", None)
+    if resolve is None:
+        return lambda c: c
+    cache: dict[str, str] = {}
+
+    def canon(c: str) -> str:
+        got = cache.get(c)
+        if got is None:
+            got = cache[c] = resolve(c)
+        return got
+
+    return canon
+
+
 def plan_sync(desired: Iterable[DesiredEvent], backend: CalendarBackend, ledger: Ledger, *,
               namespace: str, kinds: set[str] | frozenset[str],
               held_project_ids: Iterable[str] = (), suppress_deletes: bool = False,
@@ -111,16 +130,26 @@ def plan_sync(desired: Iterable[DesiredEvent], backend: CalendarBackend, ledger:
     """
     kinds = frozenset(kinds)
     held = set(held_project_ids)
+    canon = _canonical(backend)
     want: dict[tuple[str, str], DesiredEvent] = {}
     for ev in desired:
         if ev.kind not in kinds:
             raise ValueError(f"desired event {ev.key!r} has kind {ev.kind!r} outside {sorted(kinds)}")
-        k = (ev.calendar, event_id(namespace, ev.key))
+        k = (canon(ev.calendar), event_id(namespace, ev.key))
         if k in want:
+            if content_hash(want[k]) == content_hash(ev):
+                continue  # the same event routed to two names of one calendar: it is one event
             raise ValueError(f"two desired events with key {ev.key!r} on calendar {ev.calendar!r}")
+        if ev.calendar != k[0]:
+            ev = replace(ev, calendar=k[0])
         want[k] = ev
-    known = ledger.entries(namespace, kinds)
-    cals = sorted({c for c, _ in want} | {c for c, _ in known} | set(calendars))
+    known: dict[tuple[str, str], object] = {}
+    alias_rows: list[tuple[str, str]] = []
+    for (c, e), entry in ledger.entries(namespace, kinds).items():
+        known[(canon(c), e)] = entry
+        if canon(c) != c:  # recorded under another name of the same calendar: re-recorded
+            alias_rows.append((c, e))
+    cals = sorted({c for c, _ in want} | {c for c, _ in known} | {canon(c) for c in calendars})
     have: dict[tuple[str, str], RemoteEvent] = {}
     for cal in cals:
         for eid, r in backend.list_tagged(cal, namespace).items():
@@ -168,6 +197,7 @@ def plan_sync(desired: Iterable[DesiredEvent], backend: CalendarBackend, ledger:
     for k in known:
         if k not in have and k not in want:
             plan.stale.append(k)
+    plan.stale.extend(alias_rows)
 
     deletes = sum(1 for o in plan.ops if o.action == "delete")
     if deletes and not allow_mass_delete:

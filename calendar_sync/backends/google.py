@@ -120,6 +120,17 @@ class GoogleBackend:
                         f"[sync.google_calendars] in procal.toml, e.g. {calendar} = "
                         "\"...@group.calendar.google.com\"")
 
+    def canonical_calendar(self, calendar: str) -> str:
+        """The key procal plans a Google calendar under: of all keys of ``[sync.google_calendars]``
+        naming the same calendar id, the first in sort order (a stable choice while the
+        configuration stays the same); a key or id not in the table is itself."""
+        try:
+            cal_id = self.calendar_id(calendar)
+        except SyncError:
+            return calendar
+        names = [k for k, v in self.calendar_ids.items() if v == cal_id]
+        return min(names) if names else calendar
+
     def _execute(self, request, what: str, cost: int = 1):
         from google_access.retry import call
 
