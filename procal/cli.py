@@ -115,16 +115,30 @@ def _normalise_argv(argv: list[str]) -> list[str]:
     verbose = [a for a in head if a in _VERBOSE]
     head = [a for a in head if a not in _VERBOSE]
     root = typer.main.get_command(app)
-    sub = next((a for a in head if not a.startswith("-")), None)
+    takes_value = {o for p in root.params if not getattr(p, "is_flag", False) for o in p.opts}
+    sub, skip, lang = None, None, None
+    for a in head:  # the sub-command: the first word that is not a root option or its value
+        if skip:
+            lang = a if skip == "--lang" else lang
+            skip = None
+        elif a in takes_value:
+            skip = a
+        elif a.startswith("--lang="):
+            lang = a.partition("=")[2]
+        elif not a.startswith("-"):
+            sub = a
+            break
     command = getattr(root, "commands", {}).get(sub) if sub else None
     if command is not None:
         switches = {o for p in command.params if getattr(p, "is_flag", False)
                     for o in (*p.opts, *p.secondary_opts)}
         for word, nxt in zip(head, head[1:], strict=False):
             if word in switches and nxt.lower() in _BOOL_WORDS:
+                from schedule_engine.i18n import normalize_language, t
+
                 raise _USAGE_ERROR(
-                    f"{word} เป็นสวิตช์ ไม่รับค่า: เขียน `{word}` อย่างเดียว (หรือไม่ต้องใส่) — "
-                    f"{word} is a switch and takes no value: write `{word}` alone (or leave it out)",
+                    t("{option} is a switch and takes no value: write `{option}` alone (or leave "
+                      "it out)", normalize_language(lang), option=word),
                     ctx=typer.Context(command, info_name=f"procal {sub}"))
     return verbose[:1] + head + tail
 

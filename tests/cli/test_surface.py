@@ -52,7 +52,7 @@ def test_help_shows_every_help_text_verbatim_and_no_value_for_switches(name, tmp
     assert "<bool>" not in res.stdout
 
 
-def test_a_switch_given_a_value_is_refused_not_read_as_the_source(tmp_path):
+def test_a_switch_given_a_value_is_refused_not_read_as_the_source(tmp_path, lang_en):
     res = _procal(["run", "--dry-run", "true"], cwd=tmp_path)
     assert res.returncode == 2
     assert "--dry-run" in res.stderr and "takes no value" in res.stderr
