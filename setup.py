@@ -73,4 +73,5 @@ packages, package_dir = _packages()
 package_data = {p: files for p in packages
                 if (files := _data_files(p, set(packages), package_dir))}
 
-setup(packages=packages, package_dir=package_dir, package_data=package_data)
+if __name__ == "__main__":  # setuptools runs this file as __main__; tests read the lists above
+    setup(packages=packages, package_dir=package_dir, package_data=package_data)

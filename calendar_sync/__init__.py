@@ -33,6 +33,9 @@ _LAZY = {
     **dict.fromkeys(("ReminderOptions", "reminder_events", "sync_reminders", "period_key",
                      "reminder_key", "summary_key", "existing_reminder_keys", "baht", "pct"),
                     "calendar_sync.reminders"),
+    # sheet calendar names → configured keys; TOML lines in messages
+    **dict.fromkeys(("resolve_calendar_names", "calendar_names"), "calendar_sync.routing"),
+    "toml_line": "calendar_sync.settings",
     # ICS feed server (`procal sync serve`)
     "make_server": "calendar_sync.feeds",
 }

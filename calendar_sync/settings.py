@@ -130,6 +130,14 @@ class SyncSettings:
         return s
 
 
+def toml_line(key: str, value: Any) -> str:
+    """One ``key = value`` line of TOML as procal suggests it in a message; a key that is not
+    bare (Thai, spaces, dots) is quoted, so the suggestion always parses: ``"ผู้บริหาร" = "…"``."""
+    import tomli_w
+
+    return tomli_w.dumps({key: value}).strip()
+
+
 def _str_map(value: Any) -> Mapping[str, str]:
     if not isinstance(value, Mapping):
         raise TypeError("expected a table of name = value")

@@ -132,14 +132,16 @@ def plan_sync(desired: Iterable[DesiredEvent], backend: CalendarBackend, ledger:
     held = set(held_project_ids)
     canon = _canonical(backend)
     want: dict[tuple[str, str], DesiredEvent] = {}
+    named: dict[tuple[str, str], str] = {}  # the calendar name each wanted event was routed to
     for ev in desired:
         if ev.kind not in kinds:
             raise ValueError(f"desired event {ev.key!r} has kind {ev.kind!r} outside {sorted(kinds)}")
         k = (canon(ev.calendar), event_id(namespace, ev.key))
         if k in want:
-            if content_hash(want[k]) == content_hash(ev):
+            if named[k] != ev.calendar and content_hash(want[k]) == content_hash(ev):
                 continue  # the same event routed to two names of one calendar: it is one event
             raise ValueError(f"two desired events with key {ev.key!r} on calendar {ev.calendar!r}")
+        named[k] = ev.calendar
         if ev.calendar != k[0]:
             ev = replace(ev, calendar=k[0])
         want[k] = ev

@@ -69,6 +69,7 @@ _LAZY = {
     **dict.fromkeys(("Pacer", "RetryPolicy", "call", "classify", "classify_status",
                      "retry_delay_for", "status_and_reason", "to_google_error"),
                     "google_access.retry"),
+    "log_requests_to_stderr": "google_access.requestlog",  # `procal -v`
 }
 
 __all__ = [

@@ -142,6 +142,7 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
     today = today or bangkok_today()
     backend = backend or settings.run.backend
     result = RunResult(dry_run=dry_run)
+    example_copy = None
     src = source or settings.run.source
     if src is None:
         workbook, targets_dir = find_example()
@@ -153,11 +154,10 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
 
         out_dir = Path(settings.sync.out_dir)
         copy = out_dir / workbook.name
-        if not dry_run:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(workbook, copy)
-        src_obj = XlsxSource(workbook if dry_run else copy, settings.sheets)
+        # read the original; the copy is made once every check has passed (see _write_phase)
+        src_obj = XlsxSource(workbook, settings.sheets)
         src_obj.label = EXAMPLE_WORKBOOK.as_posix()
+        example_copy = (workbook, copy)
         result.notes.append(f"no source configured: using the example workbook {workbook}"
                             + ("" if dry_run else f" (write-back goes to the copy {copy})"))
         src = src_obj
@@ -175,6 +175,9 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
         book = read_plans(src, settings=settings.sheets, rulebook=rulebook, calendar=cal,
                           today=today, clients=clients)
         bar.update(t, total=1, completed=1)
+    from calendar_sync.routing import resolve_calendar_names
+
+    resolve_calendar_names(book, settings.sync)  # ปฏิทิน names → configured keys; unknown = row error
     result.plan_rows = len(book.plans)
     result.plan_problems = list(book.problems)
     from procal.forecasting import forecast_book, risks_by_agency
@@ -207,72 +210,90 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
         result.disbursement_problems = list(dbook.problems)
         result.disbursement_rows = len(dbook.records)
 
+    # --- everything that can fail the run happens before the first write: exit 2 means nothing
+    # was written (targets for the year reconciled, calendars mapped, reachable and writable,
+    # credentials, the folders and the workbook written to) -------------------------------------
+    tdirs = settings.targets.dirs
+    recon = history = table = None
+    if dbook is not None and dbook.records:
+        late = late_milestones(((p, book.timelines[p.project_id]) for p in book.plans
+                                if p.project_id in book.timelines), book.progress, today, cal,
+                               settings.late_step_codes)
+        recon = reconcile(dbook.records, lambda fy: load_targets(fy, tdirs),
+                          mode=settings.targets.mode,
+                          thresholds=settings.reconcile.thresholds,
+                          totals_target=settings.reconcile.totals_target, late=late)
+        result.reconciliation = recon
+        if settings.run.reports:
+            history = province_history(dbook.history, lambda fy: load_targets(fy, tdirs),
+                                       mode=settings.targets.mode,
+                                       thresholds=settings.reconcile.thresholds)
+            table = load_targets(recon.fiscal_year, tdirs)
+    elif dbook is not None:
+        result.notes.append("the disbursement tab has no valid rows; nothing to reconcile")
+
     be = open_backend(settings.sync, backend="ics" if backend == "ics" else backend,
                       google_settings=settings.google,
                       credentials=clients.credentials if clients is not None else None)
     result.backend = be.name
-    with _open_ledger(Ledger, settings.sync.ledger_file, dry_run) as ledger:
-        # 1. milestones
+    rplan = None
+    # plan on a copy of the state file: planning never changes it, even when a check fails later
+    with _open_ledger(Ledger, settings.sync.ledger_file, True) as ledger:
         plan = plan_milestones(book, settings.sync, be, ledger, today=today, calendar=cal,
                                allow_mass_delete=allow_mass_delete)
         result.milestone_plan = plan
-        if not dry_run:
-            if plan.blocked:
-                raise _blocked(plan.blocked)
-            result.milestone_report = _apply(plan, be, ledger, console, progress,
-                                             "milestones", apply_sync)
-        # 2. reconciliation and reminders
-        if dbook is not None and dbook.records:
-            tdirs = settings.targets.dirs
-            late = late_milestones(((p, book.timelines[p.project_id]) for p in book.plans
-                                    if p.project_id in book.timelines), book.progress, today, cal,
-                                   settings.late_step_codes)
-            recon = reconcile(dbook.records, lambda fy: load_targets(fy, tdirs),
-                              mode=settings.targets.mode,
-                              thresholds=settings.reconcile.thresholds,
-                              totals_target=settings.reconcile.totals_target, late=late)
-            result.reconciliation = recon
-            exec_cal = settings.sync.executives_calendar
-            if settings.reconcile.reminders and exec_cal:
-                opts = ReminderOptions(
-                    calendar=exec_cal, at=settings.reconcile.reminder_time,
-                    duration_minutes=settings.reconcile.reminder_minutes,
-                    min_severity=settings.reconcile.remind_from,
-                    late_milestones=settings.reconcile.remind_late_milestones,
-                    resolved=settings.reconcile.resolved, summary=settings.reconcile.summary_event)
-                prev = existing_reminder_keys(be, ledger, namespace=settings.sync.namespace,
-                                              calendar=exec_cal)
-                events = reminder_events(recon, today=today, calendar=cal, options=opts,
-                                         previously_reminded=prev, risks=result.at_risk)
-                rplan, _ = sync_reminders(events, be, ledger, namespace=settings.sync.namespace,
-                                          period=period_key(recon.as_of), dry_run=True,
-                                          on_hand_edit=settings.sync.on_hand_edit)
-                result.reminder_plan = rplan
-                if not dry_run:
-                    result.reminder_report = _apply(rplan, be, ledger, console, progress,
-                                                    "reminders", apply_sync)
-            else:
-                result.notes.append("executive reminders are off ([reconcile] reminders / "
-                                    "[sync] executives_calendar)")
-            if settings.run.reports and not dry_run:
-                history = province_history(dbook.history, lambda fy: load_targets(fy, tdirs),
-                                           mode=settings.targets.mode,
-                                           thresholds=settings.reconcile.thresholds)
-                table = load_targets(recon.fiscal_year, tdirs)
-                files = write_report(recon, table, settings.reports_dir, history=history,
-                                     problems=[*dbook.problems, *book.problems], today=today,
-                                     inputs=_input_sources(book, dsrc),
-                                     forecasts=[(p, book.forecasts[p.project_id])
-                                                for p in book.plans
-                                                if p.project_id in book.forecasts])
-                result.report_files = files.all
-        elif dbook is not None:
-            result.notes.append("the disbursement tab has no valid rows; nothing to reconcile")
-    # 3. write back schedule and status
-    if not dry_run:
-        result.write_report = write_back(book.source, book, today=today, calendar=cal)
-        if result.write_report.note and book.source.kind == "xlsx":
-            result.notes.append(result.write_report.note)
+        exec_cal = settings.sync.executives_calendar
+        if recon is not None and settings.reconcile.reminders and exec_cal:
+            opts = ReminderOptions(
+                calendar=exec_cal, at=settings.reconcile.reminder_time,
+                duration_minutes=settings.reconcile.reminder_minutes,
+                min_severity=settings.reconcile.remind_from,
+                late_milestones=settings.reconcile.remind_late_milestones,
+                resolved=settings.reconcile.resolved, summary=settings.reconcile.summary_event)
+            prev = existing_reminder_keys(be, ledger, namespace=settings.sync.namespace,
+                                          calendar=exec_cal)
+            events = reminder_events(recon, today=today, calendar=cal, options=opts,
+                                     previously_reminded=prev, risks=result.at_risk)
+            rplan, _ = sync_reminders(events, be, ledger, namespace=settings.sync.namespace,
+                                      period=period_key(recon.as_of), dry_run=True,
+                                      on_hand_edit=settings.sync.on_hand_edit)
+            result.reminder_plan = rplan
+        elif recon is not None:
+            result.notes.append("executive reminders are off ([reconcile] reminders / "
+                                "[sync] executives_calendar)")
+    if dry_run:
+        return result
+    from procal.prewrite import check_before_writing
+
+    check_before_writing(settings, be, [plan, rplan], book=book,
+                         write_back_target=None if example_copy else book.source,
+                         reports=table is not None)
+
+    # --- the writes -----------------------------------------------------------------------------
+    if example_copy is not None:
+        from sheets_io.tables import XlsxSource
+
+        original, copy = example_copy
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(original, copy)
+        book.source = XlsxSource(copy, settings.sheets)  # write-back goes to the copy
+        book.source.label = EXAMPLE_WORKBOOK.as_posix()
+    with Ledger(settings.sync.ledger_file) as ledger:
+        result.milestone_report = _apply(plan, be, ledger, console, progress, "milestones",
+                                         apply_sync)
+        if rplan is not None:
+            result.reminder_report = _apply(rplan, be, ledger, console, progress, "reminders",
+                                            apply_sync)
+    if table is not None:
+        files = write_report(recon, table, settings.reports_dir, history=history,
+                             problems=[*dbook.problems, *book.problems], today=today,
+                             inputs=_input_sources(book, dsrc),
+                             forecasts=[(p, book.forecasts[p.project_id]) for p in book.plans
+                                        if p.project_id in book.forecasts])
+        result.report_files = files.all
+    result.write_report = write_back(book.source, book, today=today, calendar=cal)
+    if result.write_report.note and book.source.kind == "xlsx":
+        result.notes.append(result.write_report.note)
     return result
 
 

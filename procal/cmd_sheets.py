@@ -80,6 +80,40 @@ def _problem_table(book, title: str) -> RichTable:
     return t
 
 
+def _progress(err: Console):
+    """A spinner on stderr while reading and writing (as `procal run` shows); off without a
+    terminal, so cron logs stay clean."""
+    from procal.cmd_run import _progress as run_progress
+
+    return run_progress(err)
+
+
+def _check_what_run_reads(book, cfg: dict, file: str, clients) -> None:
+    """`procal check` reads every tab `procal run` reads: the plan and progress tabs (read_plans),
+    the disbursement tab (เบิกจ่าย, or [run] disbursement_source) and the ปฏิทิน names against the
+    configured calendars. Their row errors join ``book.problems``."""
+    from calendar_sync.routing import resolve_calendar_names
+    from calendar_sync.settings import SyncSettings
+    from schedule_engine.errors import SourceError
+    from sheets_io.disbursement import read_disbursement
+
+    resolve_calendar_names(book, SyncSettings.from_mapping(cfg.get("sync") or {}, file))
+    dsrc = (cfg.get("run") or {}).get("disbursement_source")
+    try:
+        if dsrc:
+            from sheets_io.tables import open_source
+
+            src = open_source(str(dsrc), settings=book.settings, clients=clients)
+        else:
+            src = book.source
+        dbook = read_disbursement(src, settings=book.settings)
+    except SourceError as exc:
+        if dsrc or "not found" not in str(exc):
+            raise
+        return  # no disbursement tab: `run` skips reconciliation too
+    book.problems.extend(dbook.problems)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("check")
     def check(
@@ -105,7 +139,11 @@ def register(app: typer.Typer) -> None:
             # write scope only when the tabs will really be written ([sheets] write_back)
             clients = _clients_for(source, cfg, file, write and settings.write_back)
             day = _parse_today(today)
-            book = read_plans(source, settings=settings, clients=clients, today=day)
+            with _progress(err) as bar:
+                bar.add_task("reading plans", total=None)
+                book = read_plans(source, settings=settings, clients=clients, today=day)
+                bar.add_task("checking the disbursement tab and calendars", total=None)
+                _check_what_run_reads(book, cfg, file, clients)
             report = None
             if write:
                 from schedule_engine import default_calendar
@@ -170,9 +208,12 @@ def register(app: typer.Typer) -> None:
                 raise ConfigError("the report is an .xlsx file; use --out NAME.xlsx", key="--out")
             cfg = _load_config(config)
             file = str(config or "procal.toml")
-            book = read_plans(source, settings=_settings(cfg, file),
-                              clients=_clients_for(source, cfg, file, False))
-            path = export_plan_report(book, out, fiscal_year_be=fiscal_year)
+            with _progress(err) as bar:
+                bar.add_task("reading plans", total=None)
+                book = read_plans(source, settings=_settings(cfg, file),
+                                  clients=_clients_for(source, cfg, file, False))
+                bar.add_task(f"writing {out.name}", total=None)
+                path = export_plan_report(book, out, fiscal_year_be=fiscal_year)
         except ProcalError as exc:
             say.error(exc, err)
             raise typer.Exit(EXIT_FAILED)

@@ -101,6 +101,9 @@ def register(app: typer.Typer) -> None:
         # sync reads the plan sheet and writes only calendars: read-only Sheets access is enough
         clients = google_clients_for(full, source, backend, write=False)
         book = read_plans(source, settings=full.sheets, today=day, calendar=cal, clients=clients)
+        from calendar_sync.routing import resolve_calendar_names
+
+        resolve_calendar_names(book, settings)
         for problem in getattr(book, "problems", []):
             say.row_error(problem, err)
         be = open_backend(settings, backend=backend, google_settings=full.google,

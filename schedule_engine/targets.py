@@ -182,10 +182,15 @@ def load_targets(fiscal_year: int, dirs: Iterable[str | Path] = ()) -> TargetTab
             except tomllib.TOMLDecodeError as exc:
                 raise TargetsError(f"not valid TOML: {exc}", file=label) from None
             return parse_targets(data, file=label, fiscal_year=fiscal_year)
-    where = str(Path(dirs[0]) / f"FY{fiscal_year}.toml") if dirs else f"config/targets/FY{fiscal_year}.toml"
+    from schedule_engine.i18n import t
+
+    # the folder the treasury guide tells users to keep: targets/ beside procal.toml
+    where = str(Path(dirs[0]) / f"FY{fiscal_year}.toml") if dirs else f"targets/FY{fiscal_year}.toml"
     raise TargetsError(
-        f"no disbursement targets for FY{fiscal_year} — add {where} with the cabinet's quarterly "
-        f"table (see config/targets/FY2565.toml for the format)", file=where)
+        t("no disbursement targets for FY{fy} — add {file} with the cabinet's cumulative quarterly "
+          "table (a folder targets/ beside procal.toml, listed in procal.toml as [targets] dirs = "
+          "[\"targets\"]; the format is that of the shipped FY2565.toml, see "
+          "docs/guide-treasury.md §3)", fy=fiscal_year, file=where), file=where)
 
 
 def shipped_fiscal_years() -> list[int]:

@@ -22,6 +22,8 @@ from typing import Any, Callable, Mapping
 
 from calendar_sync.backends import OnResult
 from calendar_sync.errors import SyncError
+from google_access.errors import NotFoundError, PermissionDeniedError
+from schedule_engine.i18n import t
 from calendar_sync.model import (BANGKOK, PROP_HASH, PROP_KEY, PROP_KIND, PROP_MARK, PROP_PROJECT,
                                  TIME_ZONE, DesiredEvent, Op, OpResult, RemoteEvent)
 from calendar_sync.settings import SyncSettings
@@ -107,6 +109,7 @@ class GoogleBackend:
         self.sleep = sleep
         self.rng = rng or random.Random()
         self.batch_size = max(1, min(50, self.settings.batch_size))
+        self.access_roles: dict[str, str] = {}  # calendar key -> accessRole seen when listing
         self.requests = 0  # HTTP requests sent (list pages, batch posts, single calls)
         self.calls = 0  # API calls made (each inner batch call counts: Google's quota unit)
 
@@ -116,9 +119,48 @@ class GoogleBackend:
             return self.calendar_ids[calendar]
         if "@" in calendar or calendar == "primary":
             return calendar
-        raise SyncError(f"no Google calendar id for calendar '{calendar}': add it under "
-                        f"[sync.google_calendars] in procal.toml, e.g. {calendar} = "
-                        "\"...@group.calendar.google.com\"")
+        from calendar_sync.settings import toml_line
+
+        raise SyncError(t("no Google calendar id for calendar '{key}': add it under "
+                          "[sync.google_calendars] in procal.toml, e.g. {line}", key=calendar,
+                          line=toml_line(calendar, "...@group.calendar.google.com")))
+
+    @property
+    def account(self) -> str | None:
+        """The e-mail of the account procal writes as (a service account's), if known."""
+        return (getattr(self.clients, "service_account_email", None)
+                or getattr(getattr(self.clients, "credentials", None), "service_account_email",
+                           None))
+
+    def access_error(self, calendar: str, exc: Exception | None = None):
+        """What to do when a calendar cannot be read (404/403) or is read-only for procal: the
+        calendar id, the account that needs "Make changes to events", and where to give it."""
+        cal_id = self.calendar_id(calendar)
+        who = self.account
+        status = getattr(exc, "status", None)
+        if exc is None:
+            cls, what = PermissionDeniedError, t(
+                "procal may only read calendar '{key}' ({calendar_id})", key=calendar,
+                calendar_id=cal_id)
+        elif isinstance(exc, NotFoundError):
+            cls, what = NotFoundError, t(
+                "Google does not find calendar '{key}' ({calendar_id}), or it is not shared with "
+                "procal's account (HTTP {status})", key=calendar, calendar_id=cal_id,
+                status=status or 404)
+        else:
+            cls, what = PermissionDeniedError, t(
+                "Google refuses access to calendar '{key}' ({calendar_id}) (HTTP {status})",
+                key=calendar, calendar_id=cal_id, status=status or 403)
+        account = who or t("the Google account procal logged in with (see `procal auth status`)")
+        how = t("in Google Calendar open the calendar's \"Settings and sharing\" › \"Share with "
+                "specific people or groups\" › \"Add people and groups\", add {account} with "
+                "\"Make changes to events\"; check the id under [sync.google_calendars] "
+                "(\"Integrate calendar\" › Calendar ID)", account=account)
+        err = cls(f"{what} — {how}", status=status or (404 if cls is NotFoundError else 403),
+                  reason=getattr(exc, "reason", None) or "noWriteAccess")
+        err.calendar_id = cal_id
+        err.account = who
+        return err
 
     def canonical_calendar(self, calendar: str) -> str:
         """The key procal plans a Google calendar under: of all keys of ``[sync.google_calendars]``
@@ -161,7 +203,12 @@ class GoogleBackend:
                           showDeleted=True, maxResults=PAGE_SIZE)
         out: dict[str, RemoteEvent] = {}
         while req is not None:
-            resp = self._execute(req, f"list events of calendar '{calendar}'")
+            try:
+                resp = self._execute(req, f"list events of calendar '{calendar}'")
+            except (NotFoundError, PermissionDeniedError) as exc:
+                raise self.access_error(calendar, exc) from None
+            if resp.get("accessRole"):  # the account's role on this calendar, on every listing
+                self.access_roles[calendar] = resp["accessRole"]
             for item in resp.get("items", []):
                 props = (item.get("extendedProperties") or {}).get("private") or {}
                 if props.get(PROP_MARK) != namespace:

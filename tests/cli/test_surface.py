@@ -99,3 +99,30 @@ def test_verbose_logs_each_google_request_without_secrets(google_env, tmp_path):
     quiet = _procal(["sync", sid, "--config", str(cfg), "--backend", "google", "--dry-run",
                      "--today", "2026-11-25"], cwd=tmp_path)
     assert "procal.google:" not in quiet.stderr
+
+
+def test_check_reports_every_row_error_run_reports(tmp_path):
+    """`procal check` reads every tab `procal run` reads: plans, progress and เบิกจ่าย (the example
+    has bad rows in all three) — the same problems, tab for tab and row for row."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from procal.cmd_run import run_job
+    from procal.settings import from_mapping
+
+    example = ROOT / "examples" / "plans.xlsx"
+    res = CliRunner().invoke(app, ["check", str(example), "--format", "json",
+                                   "--today", "2026-11-25"])
+    assert res.exit_code == 1, res.output
+    checked = {(p["tab"], p["row"], p["column"]) for p in json.loads(res.stdout)["problems"]}
+    settings = from_mapping({"targets": {"dirs": [str(ROOT / "examples" / "targets")]},
+                             "sync": {"out_dir": str(tmp_path / "out")}}, None)
+    from datetime import date
+
+    result = run_job(settings, source=str(example), today=date(2026, 11, 25), dry_run=True,
+                     backend="ics", progress=False)
+    ran = {(p.location.sheet, p.location.row, p.location.column)
+           for p in [*result.plan_problems, *result.disbursement_problems]}
+    assert "เบิกจ่าย" in {tab for tab, _, _ in ran}
+    assert checked == ran

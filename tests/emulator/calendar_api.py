@@ -64,6 +64,7 @@ class Calendar:
         self.version = 0                       # bumped on every change; drives syncTokens
         self.generation = 0                    # bumped to invalidate every outstanding syncToken
         self.min_sync_version = 0              # tokens older than this are stale (410)
+        self.access_role = "owner"             # the caller's role: "reader" = shared read-only
 
     @property
     def tz(self):
@@ -99,6 +100,15 @@ class CalendarStore:
         cal = self.calendars.get(calendar_id)
         if cal is None:
             raise ApiError(404, "notFound", "Not Found")
+        return cal
+
+    def writable(self, calendar_id: str) -> Calendar:
+        """The calendar, for a write: 403 requiredAccessLevel when shared with the caller read-only
+        (Google's answer to a service account given only "See all event details")."""
+        cal = self.calendar(calendar_id)
+        if cal.access_role not in ("owner", "writer"):
+            raise ApiError(403, "requiredAccessLevel",
+                           "You need to have writer access to this calendar.")
         return cal
 
     def _etag(self) -> str:
@@ -204,7 +214,7 @@ class CalendarStore:
 
     def insert(self, calendar_id: str, body: dict, *, creator: str | None = None) -> dict:
         with self.lock:
-            cal = self.calendar(calendar_id)
+            cal = self.writable(calendar_id)
             if not isinstance(body, dict):
                 raise _bad("Parse Error", "parseError")
             event_id = body.get("id")
@@ -271,7 +281,7 @@ class CalendarStore:
 
     def _writable_target(self, calendar_id: str, event_id: str, body: dict, if_match):
         """Shared checks of update and patch: the event exists, ETag matches, the body is sane."""
-        cal = self.calendar(calendar_id)
+        cal = self.writable(calendar_id)
         old = self._existing(cal, event_id)
         self._check_if_match(old, if_match)
         if not isinstance(body, dict):
@@ -309,7 +319,7 @@ class CalendarStore:
 
     def delete(self, calendar_id: str, event_id: str, *, if_match=None) -> None:
         with self.lock:
-            cal = self.calendar(calendar_id)
+            cal = self.writable(calendar_id)
             ev = self._existing(cal, event_id)
             self._check_if_match(ev, if_match)
             if ev["status"] == "cancelled":
@@ -362,7 +372,7 @@ class CalendarStore:
             out = {
                 "kind": "calendar#events", "etag": f'"{cal.version}"', "summary": cal.summary,
                 "description": "", "updated": _rfc3339(self._now()), "timeZone": cal.time_zone,
-                "accessRole": "owner", "defaultReminders": [{"method": "popup", "minutes": 10}],
+                "accessRole": cal.access_role, "defaultReminders": [{"method": "popup", "minutes": 10}],
                 "items": [self.public(ev) for ev in page],
             }
             if offset + max_results < len(items):

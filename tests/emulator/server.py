@@ -241,6 +241,12 @@ class GoogleEmulator:
         self.calendar_store.add_calendar(calendar_id, summary, time_zone)
         return calendar_id
 
+    def set_access_role(self, calendar_id: str, role: str) -> None:
+        """The caller's access to a calendar: "owner"/"writer" (default owner) or "reader" (listing
+        says so in ``accessRole``; every write answers 403 requiredAccessLevel)."""
+        with self.calendar_store.lock:
+            self.calendar_store.calendar(calendar_id).access_role = role
+
     def events(self, calendar_id: str, include_cancelled: bool = False) -> list[dict]:
         with self.calendar_store.lock:
             cal = self.calendar_store.calendar(calendar_id)
