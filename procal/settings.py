@@ -335,76 +335,12 @@ def with_overrides(settings: ProcalSettings, *, out_dir: Path | None = None,
     return s
 
 
-TEMPLATE = '''\
-# procal.toml — written by `procal init`. Every key is optional; the values shown are the defaults.
-# Unknown keys are errors (a typo never goes unnoticed). Paths are relative to this file.
+def __getattr__(name: str):
+    """``TEMPLATE``: the procal.toml ``procal init`` writes, generated from the settings classes
+    (procal/init_template.py), so it lists every key with its real default."""
+    if name == "TEMPLATE":
+        from procal.init_template import render
 
-[run]
-# The agencies' plan workbook: a Google Sheet URL/id, an .xlsx file, a .csv or a folder of CSVs.
-# It holds the tabs แผนจัดซื้อจัดจ้าง (plans), ผลการดำเนินงาน (progress) and เบิกจ่าย (disbursement).
-# Unset: `procal run` uses the shipped example workbook (examples/plans.xlsx in the repo checkout).
-# source = "https://docs.google.com/spreadsheets/d/XXXXXXXXXXXXXXXXXXXXXXXXX/edit"
-# disbursement_source = "gfmis-2570-10.xlsx"   # when GFMIS figures live in another file
-backend = "auto"          # auto (Google when credentials exist, else .ics files) | ics | google
-reports = true            # write the xlsx report and PNG charts on every run
-lang = "th"               # th | en: messages, reports, charts and feeds (--lang en wins)
-# reports_dir = "procal-out/reports"
+        return render()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-[targets]
-# Folders with FY<BE>.toml target tables, searched before the shipped config/targets (FY2565).
-# Add the cabinet's table for the current fiscal year here, e.g. targets/FY2570.toml.
-# dirs = ["targets"]
-mode = "pro_rata"         # pro_rata (interpolated by day inside the quarter) | quarter_end
-
-[reconcile]
-behind_pp = 5             # this many percentage points below target = "behind" (ต่ำกว่าเป้าหมาย)
-critical_pp = 15          # this many = "critical" (ต่ำกว่าเป้าหมายมาก); less than behind_pp = "watch"
-totals_target = "weighted"  # an agency's / the province's target: allocation-weighted, or "overall"
-reminders = true          # reminder events for executives
-remind_from = "watch"     # watch | behind | critical: who gets a reminder
-remind_late_milestones = true  # late procurement steps also trigger a reminder
-late_steps = []           # steps whose lateness triggers reminders: [] = the key milestones
-                          # ([sync] event_steps); ["*"] = every step, internal ones (TOR drafting,
-                          # purchase approval) too; or a list, e.g. ["invitation", "contract_signing"]
-resolved = "mark"         # an agency back on track: "mark" its event resolved, or "remove" it
-reminder_time = "08:30"   # on the next working day, Asia/Bangkok
-reminder_minutes = 30
-summary_event = true      # one province summary event per period
-
-[rules]
-# A rules overlay: legal minimums procal marks as unknown, or a circular's periods for a range of
-# dates, set by the treasury with their source (see docs/legal-sources.md).
-# overlay = "rules-overlay.toml"
-
-[sheets]
-# plans_tab = "แผนจัดซื้อจัดจ้าง"
-# progress_tab = "ผลการดำเนินงาน"
-# disbursement_tab = "เบิกจ่าย"
-# schedule_tab = "schedule"
-# status_tab = "status"
-# due_soon_working_days = 3
-# write_back = true       # write the schedule and status tabs back to the source
-# [sheets.headers]        # extra header texts per column, e.g. for GFMIS exports
-# allocated = ["งบประมาณหลังโอนเปลี่ยนแปลง"]
-# disbursed = ["เบิกจ่ายสะสม"]
-
-[sync]
-namespace = "procal"      # marks procal's events; procal never touches events without it
-province_calendar = "province"
-executives_calendar = "executives"   # reminders and summaries go here
-out_dir = "procal-out"    # .ics feeds, the SQLite state file and reports
-# event_steps = ["invitation", "bid_submission", "winner_announcement", "appeal", "contract_signing", "draft_hearing"]
-# executive_steps = ["bid_submission", "contract_signing"]
-# reminders = [ { days_before = 1, at = "09:00" } ]
-# agency_calendars = { "สำนักงานจังหวัดขอนแก่น" = "agency-office" }
-# requests_per_minute = 500
-# max_delete_share = 0.2
-# [sync.google_calendars] # calendar key -> Google calendar id (needed with the Google backend)
-# province = "xxxxxxxx@group.calendar.google.com"
-# executives = "yyyyyyyy@group.calendar.google.com"
-
-[google]
-# credentials_file = "service-account.json"   # or an OAuth client file + `procal auth login`
-# subject = "treasury@example.go.th"          # service account with domain-wide delegation
-# requests_per_minute = 500
-'''
