@@ -126,3 +126,20 @@ def test_check_reports_every_row_error_run_reports(tmp_path):
            for p in [*result.plan_problems, *result.disbursement_problems]}
     assert "เบิกจ่าย" in {tab for tab, _, _ in ran}
     assert checked == ran
+
+
+@pytest.mark.parametrize("command", ["check", "export"])
+def test_check_and_export_show_progress_on_a_terminal(command, tmp_path):
+    """Long reads show a spinner on stderr (as `run` does) when stderr is a terminal; stdout and
+    a cron log (no terminal) stay clean. TTY_COMPATIBLE/TTY_INTERACTIVE make rich treat the pipe
+    as a terminal."""
+    example = str(ROOT / "examples" / "plans.xlsx")
+    args = {"check": ["check", example, "--format", "json"],
+            "export": ["export", example, "--out", str(tmp_path / "plan.xlsx")]}[command]
+    res = _procal(args, cwd=tmp_path, env={"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1"})
+    assert res.returncode in (0, 1), res.stderr
+    assert "reading plans" in res.stderr
+    assert "reading plans" not in res.stdout
+    quiet = _procal(args[:-2] + ["--out", str(tmp_path / "plan2.xlsx")] if command == "export"
+                    else args, cwd=tmp_path, env={"TTY_COMPATIBLE": "0"})
+    assert "reading plans" not in quiet.stderr
