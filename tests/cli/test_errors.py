@@ -78,7 +78,7 @@ CASES = [
                  "unknown.toml, sync.no_such_key: unknown setting"),
     # the example's disbursement is FY2570; given explicitly, only the shipped FY2565 targets apply
     case("report-missing-targets-year", ["report", "plans.xlsx", "--out", "rep"],
-                 "no disbursement targets for FY2570"),
+                 "targets/FY2570.toml"),
     case("init-into-missing-folder", ["init", "no/such/folder/procal.toml"], "no/such/folder"),
     case("serve-missing-folder", ["serve", "--dir", "no-such-folder", "--port", "0"],
          "no-such-folder: no such folder"),
