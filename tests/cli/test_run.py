@@ -91,7 +91,10 @@ def test_missing_targets_year_fails_with_the_file_to_add(in_tmp):
     wb.save(in_tmp / "x.xlsx")
     res = runner.invoke(app, ["run", "x.xlsx", "--today", "2026-11-25"])
     assert res.exit_code == EXIT_FAILED
-    assert "FY2570" in res.output and "config/targets/FY2570.toml" in res.output
+    flat = " ".join(res.output.split())
+    assert "2570" in flat and "targets/FY2570.toml" in flat and "[targets] dirs" in flat
+    assert "config/targets" not in flat  # the folder the guide uses, not the package's own
+    assert not (in_tmp / "procal-out").exists()  # exit 2: nothing written
 
 
 def test_installed_without_checkout_says_to_pass_a_source(in_tmp, monkeypatch):
