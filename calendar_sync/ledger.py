@@ -9,6 +9,7 @@ rebuilds it from the tagged events it lists.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -31,6 +32,14 @@ CREATE TABLE IF NOT EXISTS events (
     PRIMARY KEY (calendar, event_id)
 );
 CREATE INDEX IF NOT EXISTS events_kind ON events (namespace, kind);
+-- the ICS backend's record of each feed file: its digest right after procal wrote it (the events
+-- table then holds exactly the procal events of that file)
+CREATE TABLE IF NOT EXISTS feeds (
+    calendar  TEXT NOT NULL,
+    namespace TEXT NOT NULL,
+    digest    TEXT NOT NULL,
+    PRIMARY KEY (calendar, namespace)
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     started_at TEXT NOT NULL,
@@ -95,6 +104,18 @@ class Ledger:
                 out[(e.calendar, e.event_id)] = e
         return out
 
+    def entries_on(self, calendar: str, namespace: str) -> list[LedgerEntry]:
+        """Every entry of one calendar (all kinds)."""
+        return [LedgerEntry(*r) for r in self._db.execute(
+            "SELECT calendar, event_id, namespace, key, kind, project_id, hash, sequence, written_at"
+            " FROM events WHERE calendar = ? AND namespace = ?", (calendar, namespace))]
+
+    def feed_digest(self, calendar: str, namespace: str) -> str | None:
+        """The digest of the feed file as procal last wrote it (ICS), or None."""
+        row = self._db.execute("SELECT digest FROM feeds WHERE calendar=? AND namespace=?",
+                               (calendar, namespace)).fetchone()
+        return row[0] if row else None
+
     def calendars(self, namespace: str) -> set[str]:
         return {r[0] for r in self._db.execute(
             "SELECT DISTINCT calendar FROM events WHERE namespace = ?", (namespace,))}
@@ -117,6 +138,35 @@ class Ledger:
 
     def record_delete(self, calendar: str, event_id: str) -> None:
         self._db.execute("DELETE FROM events WHERE calendar=? AND event_id=?", (calendar, event_id))
+
+    def set_feed_digest(self, calendar: str, namespace: str, digest: str | None) -> None:
+        if digest is None:
+            self._db.execute("DELETE FROM feeds WHERE calendar=? AND namespace=?",
+                             (calendar, namespace))
+        else:
+            self._db.execute("INSERT OR REPLACE INTO feeds VALUES (?, ?, ?)",
+                             (calendar, namespace, digest))
+
+    def retain(self, calendar: str, namespace: str, event_ids: set[str]) -> None:
+        """Forget every entry of ``calendar`` whose id is not in ``event_ids``."""
+        gone = [(calendar, r[0]) for r in self._db.execute(
+            "SELECT event_id FROM events WHERE calendar=? AND namespace=?", (calendar, namespace))
+            if r[0] not in event_ids]
+        self._db.executemany("DELETE FROM events WHERE calendar=? AND event_id=?", gone)
+
+    @contextlib.contextmanager
+    def transaction(self):
+        """One transaction around several records (all or nothing, e.g. one feed file's)."""
+        if self._db.in_transaction:
+            yield
+            return
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def start_run(self, backend: str) -> int:
         cur = self._db.execute("INSERT INTO runs (started_at, backend) VALUES (?, ?)",

@@ -123,7 +123,12 @@ def event_id(namespace: str, key: str) -> str:
 
 
 def content_hash(ev: DesiredEvent) -> str:
-    """Hash of everything procal writes for an event (not the calendar: moving is create+delete)."""
+    """Hash of everything procal writes for an event (not the calendar: moving is create+delete).
+
+    Computed once per event (events are frozen; the value is kept on the instance)."""
+    cached = ev.__dict__.get("_content_hash")
+    if cached is not None:
+        return cached
     start, end = ev.span()
     payload = {
         "key": ev.key,
@@ -140,7 +145,9 @@ def content_hash(ev: DesiredEvent) -> str:
         "extra": dict(sorted(ev.extra.items())),
     }
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+    digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+    object.__setattr__(ev, "_content_hash", digest)
+    return digest
 
 
 def visible_fingerprint(summary: str | None, description: str | None, start: str | None,
@@ -166,6 +173,9 @@ class RemoteEvent:
     start: str = ""  # ISO date (all-day) or datetime, as DesiredEvent.span()
     end: str = ""
     sequence: int = 0
+    # the backend vouches that the event is exactly what procal wrote with ``stored_hash`` (the ICS
+    # backend listing from its ledger record): no texts are listed and none need comparing
+    trusted: bool = False
 
     def visible(self) -> tuple[str, str, str, str]:
         return visible_fingerprint(self.summary, self.description, self.start, self.end)

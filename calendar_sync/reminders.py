@@ -331,8 +331,10 @@ def _colour(a: AgencyResult) -> str:
 def existing_reminder_keys(backend: CalendarBackend, ledger: Ledger | None, *, namespace: str,
                            calendar: str) -> set[str]:
     """Keys of procal reminder events already on ``calendar`` (listing) or in the ledger."""
-    keys = {r.key for r in backend.list_tagged(calendar, namespace).values()
-            if r.kind == "reminder" and not r.cancelled}
+    recorded = getattr(backend, "list_recorded", None)  # ICS: the ledger's record, no parsing
+    listed = (recorded(calendar, namespace, ledger) if recorded is not None and ledger is not None
+              else backend.list_tagged(calendar, namespace))
+    keys = {r.key for r in listed.values() if r.kind == "reminder" and not r.cancelled}
     if ledger is not None:
         keys |= {e.key for e in ledger.entries(namespace, {"reminder"}).values()
                  if e.calendar == calendar}

@@ -153,8 +153,11 @@ def plan_sync(desired: Iterable[DesiredEvent], backend: CalendarBackend, ledger:
             alias_rows.append((c, e))
     cals = sorted({c for c, _ in want} | {c for c, _ in known} | {canon(c) for c in calendars})
     have: dict[tuple[str, str], RemoteEvent] = {}
+    recorded = getattr(backend, "list_recorded", None)  # ICS: the ledger's record of the feed
     for cal in cals:
-        for eid, r in backend.list_tagged(cal, namespace).items():
+        listed = (recorded(cal, namespace, ledger) if recorded is not None
+                  else backend.list_tagged(cal, namespace))
+        for eid, r in listed.items():
             if r.kind in kinds:
                 have[(cal, eid)] = r
 
@@ -176,7 +179,7 @@ def plan_sync(desired: Iterable[DesiredEvent], backend: CalendarBackend, ledger:
             op("update", cal, eid, ev, r, "restore-deleted")
         elif r.stored_hash != content_hash(ev):
             op("update", cal, eid, ev, r, "changed")
-        elif r.visible() != desired_visible(ev):
+        elif not r.trusted and r.visible() != desired_visible(ev):
             row = _row("update", cal, eid, ev, r, "hand-edited")
             plan.hand_edited.append(row)
             if on_hand_edit == "restore":
@@ -229,6 +232,9 @@ def apply_sync(plan: SyncPlan, backend: CalendarBackend, ledger: Ledger, *,
     report.held = counts["held"]
     report.hand_edited = len(plan.hand_edited)
     run_id = ledger.start_run(getattr(backend, "name", type(backend).__name__))
+    bind = getattr(backend, "bind_ledger", None)  # ICS: records each feed file it writes
+    if bind is not None:
+        bind(ledger)
 
     known = ledger.entries(plan.namespace, plan.kinds)
     for row in plan.rows:  # rebuild ledger rows for events that are fine but unknown locally
@@ -272,6 +278,12 @@ def apply_sync(plan: SyncPlan, backend: CalendarBackend, ledger: Ledger, *,
     try:
         for cal in sorted(by_cal):
             backend.apply(cal, by_cal[cal], on_result)
+        settle = getattr(backend, "settle", None)  # ICS: re-record a feed read from the file
+        if settle is not None:
+            edited = {r.calendar for r in plan.hand_edited}
+            for cal in plan.calendars:
+                if cal not in by_cal and cal not in edited:
+                    settle(cal, plan.namespace, ledger, plan.kinds)
     except Exception as exc:
         report.aborted = str(exc)
         ledger.finish_run(run_id, f"aborted: {exc}; {report.summary_line()}")
