@@ -238,7 +238,10 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
     result.backend = be.name
     rplan = None
     # plan on a copy of the state file: planning never changes it, even when a check fails later
-    with _open_ledger(Ledger, settings.sync.ledger_file, True) as ledger:
+    # Google: one listing per calendar per run, shared by the milestone and reminder syncs
+    shared = getattr(be, "shared_listings", contextlib.nullcontext)
+    with _open_ledger(Ledger, settings.sync.ledger_file, True) as ledger, shared():
+        # 1. milestones
         plan = plan_milestones(book, settings.sync, be, ledger, today=today, calendar=cal,
                                allow_mass_delete=allow_mass_delete)
         result.milestone_plan = plan
@@ -388,6 +391,7 @@ def print_summary(result: RunResult, settings, console: Console, err: Console) -
     if result.write_report is not None:
         w = result.write_report
         _add(t, "write-back", ", ".join(f"{k}: {v} rows" for k, v in w.tabs.items())
+                  + (" (already up to date: not rewritten)" if w.unchanged else "")
                   if w.written else "off ([sheets] write_back = false)")
     if result.report_files:
         _add(t, "reports", str(Path(result.report_files[0]).parent.resolve()))

@@ -91,24 +91,41 @@ class PlanBook:
         """False when some failed row had no readable id: the sync must then delete nothing."""
         return not self.unidentified_rows
 
-    def plan(self, project_id: str) -> ProjectPlan:
+    def _index(self) -> tuple[dict[str, ProjectPlan], dict[str, dict[str, StepProgress]],
+                              dict[str, int]]:
+        """Lookups by project id, built once (rebuilt if the lists grew): never a scan per id."""
+        sig = (len(self.plans), len(self.progress), len(self.row_ids))
+        cached = self.__dict__.get("_idx")
+        if cached is not None and cached[0] == sig:
+            return cached[1]
+        plans: dict[str, ProjectPlan] = {}
         for p in self.plans:
-            if p.project_id == project_id:
-                return p
-        raise KeyError(project_id)
+            plans.setdefault(p.project_id, p)
+        progress: dict[str, dict[str, StepProgress]] = {}
+        for pr in self.progress:
+            progress.setdefault(pr.project_id, {})[pr.step_code] = pr
+        rows: dict[str, int] = {}
+        for row, pid in self.row_ids.items():
+            rows.setdefault(pid, row)
+        idx = (plans, progress, rows)
+        self.__dict__["_idx"] = (sig, idx)
+        return idx
+
+    def plan(self, project_id: str) -> ProjectPlan:
+        return self._index()[0][project_id]
 
     def source_url(self, project_id: str) -> str | None:
         """Deep link to the project's plan row (Google Sheets), else None."""
-        for p in self.plans:
-            if p.project_id == project_id and p.source_ref is not None:
-                return p.source_ref.url
-        for row, pid in self.row_ids.items():
-            if pid == project_id:
-                return self.source.row_url(self.settings.plans_tab, row)
+        p = self._index()[0].get(project_id)
+        if p is not None and p.source_ref is not None:
+            return p.source_ref.url
+        row = self._index()[2].get(project_id)
+        if row is not None:
+            return self.source.row_url(self.settings.plans_tab, row)
         return None
 
     def progress_for(self, project_id: str) -> dict[str, StepProgress]:
-        return {p.step_code: p for p in self.progress if p.project_id == project_id}
+        return dict(self._index()[1].get(project_id, {}))
 
 
 # ------------------------------------------------------------------------------ small parsers

@@ -15,6 +15,7 @@ from schedule_engine.i18n import N_, t
 from schedule_engine.dates import format_thai_date
 from sheets_io.cells import clean_text
 from sheets_io.plans import OK, PlanBook
+from sheets_io.safecell import cell_value as _cell_for_output
 from sheets_io.tables import TableSource, normalise_header, open_source
 
 STATE_WORDS = {
@@ -63,6 +64,7 @@ class WriteReport:
     tabs: dict[str, int] = field(default_factory=dict)  # tab -> data rows written
     carried_over: int = 0  # schedule rows kept for held projects
     held_projects: tuple[str, ...] = ()
+    unchanged: bool = False  # the tabs already held these rows: nothing was rewritten
     target: str = ""  # where the tabs went: the Google Sheet, or procal's own <name>.procal.xlsx
 
     @property
@@ -168,8 +170,44 @@ def write_back(source: TableSource | str | None, book: PlanBook, *, today: date,
     sched = schedule_rows(book, today=today, calendar=calendar)
     status = status_rows(book, checked=checked)
     carried = len(_carried_over(book))
-    src.write_tabs({book.settings.schedule_tab: sched, book.settings.status_tab: status})
+    same = (src is book.source
+            and _same_rows(book.previous_tabs.get(book.settings.schedule_tab), sched)
+            and _same_rows(book.previous_tabs.get(book.settings.status_tab), status,
+                           ignore=STATUS_HEADER.index("ตรวจเมื่อ (checked)")))
+    if not same:
+        src.write_tabs({book.settings.schedule_tab: sched, book.settings.status_tab: status})
     return WriteReport(written=True, tabs={book.settings.schedule_tab: len(sched) - 1,
                                            book.settings.status_tab: len(status) - 1},
                        carried_over=carried, held_projects=tuple(sorted(book.held_project_ids)),
-                       target=src.write_target)
+                       target=src.write_target, unchanged=same)
+
+
+def _cell_key(v: object) -> object:
+    v = _cell_for_output(v)
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)):
+        return float(v)
+    return v
+
+
+def _same_rows(prev, rows: list[list[object]], ignore: int | None = None) -> bool:
+    """Does the tab as read this run already hold ``rows`` (the time a check ran aside)?
+    A rerun with no change then rewrites nothing: no workbook save, no Sheets write."""
+    if prev is None:
+        return False
+    grid = prev.grid
+    if len(grid) != len(rows):
+        return False
+    for old, new in zip(grid, rows, strict=True):
+        a = [_cell_key(v) for i, v in enumerate(old) if i != ignore]
+        b = [_cell_key(v) for i, v in enumerate(new) if i != ignore]
+        while a and a[-1] == "":
+            a.pop()
+        while b and b[-1] == "":
+            b.pop()
+        if a != b:
+            return False
+    return True

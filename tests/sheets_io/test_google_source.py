@@ -91,12 +91,21 @@ def test_example_workbook_round_trip_through_google(sheets_emulator, sheets_gc):
     # agency tabs untouched
     assert {t: sheets_emulator.spreadsheet_values(SID, t) for t in before} == before
 
-    # second run: tabs exist, one values write only, old extent overwritten
+    # second run, nothing new: the tabs already hold these rows, nothing is written
     book2 = read_plans(SID, clients=sheets_gc, today=TODAY)
     sheets_emulator.reset_counts()
-    write_back(book2.source, book2, today=TODAY)
-    assert sheets_emulator.count(api="sheets") == 1
+    assert write_back(book2.source, book2, today=TODAY).unchanged
+    assert sheets_emulator.count(api="sheets") == 0
     assert sheets_emulator.spreadsheet_values(SID, S.schedule_tab) == sched
+
+    # a later day changes statuses: tabs exist, one values write only, old extent overwritten
+    later = date(2027, 1, 20)
+    book3 = read_plans(SID, clients=sheets_gc, today=later)
+    sheets_emulator.reset_counts()
+    report3 = write_back(book3.source, book3, today=later)
+    assert not report3.unchanged
+    assert sheets_emulator.count(api="sheets") == 1
+    assert len(sheets_emulator.spreadsheet_values(SID, S.schedule_tab)) == len(sched)
 
 
 def test_text_that_looks_like_a_formula_stays_text(sheets_emulator, sheets_gc):
