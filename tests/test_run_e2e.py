@@ -96,3 +96,24 @@ def test_example_workbook_end_to_end_through_google(google_env, tmp_path):
     assert caught_up.reconciliation.agency("สำนักงานเกษตรจังหวัดขอนแก่น").total.behind is False
     kaset = _reminders(emu, "สำนักงานเกษตรจังหวัดขอนแก่น")
     assert len(kaset) == 1 and "แก้ไขแล้ว" in kaset[0]["summary"]
+
+
+def test_a_run_lists_each_google_calendar_once(google_env, tmp_path):
+    """The milestone sync, the reminders' look-up of earlier reminders and the reminder sync share
+    one listing per calendar (the executives' calendar used to be listed three times per run)."""
+    emu = google_env.emulator
+    emu.seed_spreadsheet_from_file(SID, ROOT / "examples" / "plans.xlsx")
+    for cid in CALS.values():
+        emu.add_calendar(cid)
+    settings = load_settings(_config(tmp_path, google_env))
+    for _ in range(2):  # first run (writes) and a no-change rerun
+        n0 = len(emu.requests)
+        res = run_job(settings, today=TODAY, progress=False)
+        assert res.reminder_plan is not None and res.milestone_plan is not None
+        lists = [r for r in list(emu.requests)[n0:] if r.api == "calendar" and r.method == "GET"
+                 and r.path.endswith("/events") and not r.inner]
+        per_cal = {}
+        for r in lists:
+            per_cal[r.path] = per_cal.get(r.path, 0) + 1
+        assert per_cal and all(n == 1 for n in per_cal.values()), per_cal
+    assert res.milestone_report.created == res.reminder_report.created == 0
