@@ -61,6 +61,11 @@ def run_1k(tmp: Path):
     return result, tmp / "out", xlsx
 
 
+@pytest.fixture(scope="module")
+def run_of_1k(tmp_path_factory):
+    return run_1k(tmp_path_factory.mktemp("golden-1k"))
+
+
 def _alarms(ev) -> list[str]:
     return sorted(str(a.decoded("TRIGGER")) for a in ev.walk("VALARM"))
 
@@ -148,7 +153,7 @@ def _diff(want: dict, got: dict) -> str:
     return "\n".join(out)
 
 
-def test_texts_in_feeds_are_the_events_procal_wanted(tmp_path):
+def test_texts_in_feeds_are_the_events_procal_wanted(run_of_1k):
     """Every procal event in the feeds parses back (icalendar) to the title/description/dates
     procal planned, and its X-PROCAL-HASH equals the ledger's record for it."""
     import icalendar
@@ -156,7 +161,7 @@ def test_texts_in_feeds_are_the_events_procal_wanted(tmp_path):
     from calendar_sync.ledger import Ledger
     from calendar_sync.model import content_hash
 
-    result, out, _ = run_1k(tmp_path)
+    result, out, _ = run_of_1k
     wanted = {}
     for plan in (result.milestone_plan, result.reminder_plan):
         for o in plan.ops:
@@ -175,8 +180,8 @@ def test_texts_in_feeds_are_the_events_procal_wanted(tmp_path):
     assert seen == len(wanted) == len(ledger)
 
 
-def test_1k_run_matches_the_golden(tmp_path):
-    result, out, xlsx = run_1k(tmp_path)
+def test_1k_run_matches_the_golden(run_of_1k):
+    result, out, xlsx = run_of_1k
     got = json.loads(json.dumps(facts_of(result, out, xlsx), default=_json_default,
                                 ensure_ascii=False))
     if os.environ.get("PROCAL_REGEN_GOLDEN"):
