@@ -21,6 +21,7 @@ _LAZY = {
     **dict.fromkeys(("CalendarBackend", "OnResult", "MemoryBackend", "IcsBackend",
                      "GoogleBackend"), "calendar_sync.backends"),
     "event_body": "calendar_sync.backends.google",
+    "render_event": "calendar_sync.backends.ics",  # the ICS writer (bench/e2e.py compares it)
     # ledger and planner
     **dict.fromkeys(("Ledger", "LedgerEntry"), "calendar_sync.ledger"),
     **dict.fromkeys(("plan_sync", "apply_sync", "sync_events", "SyncPlan", "SyncReport"),

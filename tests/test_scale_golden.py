@@ -92,7 +92,8 @@ def feed_facts(out: Path) -> dict[str, list[str]]:
 def schedule_facts(xlsx: Path) -> list[str]:
     import openpyxl
 
-    wb = openpyxl.load_workbook(xlsx, read_only=True)
+    own = xlsx.with_name(xlsx.name.removesuffix(".xlsx") + ".procal.xlsx")  # procal's workbook
+    wb = openpyxl.load_workbook(own if own.is_file() else xlsx, read_only=True)
     try:
         rows = list(wb["schedule"].iter_rows(values_only=True))
     finally:

@@ -45,10 +45,11 @@ def test_rerun_with_nothing_new_leaves_the_workbook_alone(tmp_path):
     cal = default_calendar()
     first = write_back(None, read_plans(str(path), today=TODAY), today=TODAY, calendar=cal)
     assert first.written and not first.unchanged
-    before = path.read_bytes()
+    out = tmp_path / "plans.procal.xlsx"  # procal's own workbook beside the agencies' one
+    before = out.read_bytes()
     again = write_back(None, read_plans(str(path), today=TODAY), today=TODAY, calendar=cal)
     assert again.written and again.unchanged
-    assert path.read_bytes() == before
+    assert out.read_bytes() == before
     # a new actual date changes the schedule: written again
     wb = openpyxl.load_workbook(path)
     ws = wb["ผลการดำเนินงาน"]
@@ -56,6 +57,6 @@ def test_rerun_with_nothing_new_leaves_the_workbook_alone(tmp_path):
     wb.save(path)
     third = write_back(None, read_plans(str(path), today=TODAY), today=TODAY, calendar=cal)
     assert third.written and not third.unchanged
-    rows = list(openpyxl.load_workbook(path, read_only=True)["schedule"].iter_rows(
+    rows = list(openpyxl.load_workbook(out, read_only=True)["schedule"].iter_rows(
         values_only=True))
     assert any(r[0] == "KK70-001" and r[5] == "draft_hearing" and "2026-11-20" in r for r in rows)
