@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "e2e_1k.json.gz"
 TODAY = date(2026, 11, 25)
 PROJECTS = 1000
+# one 1,000-project run (about 15 s of CPU) shared by both tests; generous on a loaded machine
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 
 def _scale_workbook():
