@@ -37,6 +37,10 @@ _LAZY = {
     # sheet calendar names → configured keys; TOML lines in messages
     **dict.fromkeys(("resolve_calendar_names", "calendar_names"), "calendar_sync.routing"),
     "toml_line": "calendar_sync.settings",
+    # agency scoring and follow-up groups (docs/scoring.md)
+    **dict.fromkeys(("SCORING_KINDS", "FollowupGroup", "score_key", "followup_key",
+                     "score_summary_event", "followup_events", "group_copies",
+                     "plan_scoring_events", "sync_scoring_events"), "calendar_sync.scoring_events"),
     # ICS feed server (`procal sync serve`)
     "make_server": "calendar_sync.feeds",
 }

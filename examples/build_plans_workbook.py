@@ -13,7 +13,8 @@ agencies recording only the key milestones (``KEY_ONLY``) — and six plan rows 
 with typical mistakes (marked ``# MISTAKE``). With ``procal run --today 2026-11-25`` six of the 12
 agencies get an executive reminder: three only behind the disbursement target, two behind and late,
 one only late.
-The disbursement tab (เบิกจ่าย) comes from ``examples/disbursement_data.py`` when it exists.
+The disbursement tab (เบิกจ่าย) comes from ``examples/disbursement_data.py`` when it exists, the
+deductions tab (หักคะแนน) from ``examples/deductions_data.py``.
 """
 
 from __future__ import annotations
@@ -349,6 +350,14 @@ def build(out: Path) -> Path:
     if D_HEADERS is not None:
         ws3 = wb.create_sheet(D_TAB)
         write(ws3, list(D_HEADERS), d_rows(), [44, 14, 16, 16, 16, 16, 16], date_cols=(7,))
+
+    try:  # the treasury's deductions (หักคะแนน, docs/scoring.md) are optional too
+        from deductions_data import HEADERS as X_HEADERS, TAB as X_TAB, rows as x_rows
+    except ImportError:
+        X_HEADERS = None
+    if X_HEADERS is not None:
+        ws4 = wb.create_sheet(X_TAB)
+        write(ws4, list(X_HEADERS), x_rows(), [44, 14, 12, 52, 60], date_cols=(2,))
 
     # fixed document properties so the file is byte-stable apart from the zip timestamps
     wb.properties.creator = "procal examples"

@@ -95,6 +95,7 @@ class RunResult:
     reconciliation: Any = None
     write_report: Any = None
     report_files: list[Path] = field(default_factory=list)
+    scoring: Any = None  # procal.cmd_score.ScoringRun (docs/scoring.md)
     backend: str = ""
     notes: list[str] = field(default_factory=list)
     forecasts: dict = field(default_factory=dict)  # project id -> Forecast (early warning)
@@ -102,13 +103,15 @@ class RunResult:
 
     @property
     def row_errors(self) -> int:
-        return len(self.plan_problems) + len(self.disbursement_problems)
+        return (len(self.plan_problems) + len(self.disbursement_problems)
+                + len(getattr(self.scoring, "problems", ())))
 
     @property
     def exit_code(self) -> int:
         from procal.cli import EXIT_FAILED, EXIT_OK, EXIT_ROW_ERRORS
 
-        for rep in (self.milestone_report, self.reminder_report):
+        scoring_rep = getattr(self.scoring, "event_report", None)
+        for rep in (self.milestone_report, self.reminder_report, scoring_rep):
             if rep is not None and rep.errors:
                 return EXIT_FAILED
         return EXIT_ROW_ERRORS if self.row_errors else EXIT_OK
@@ -294,6 +297,16 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
                              forecasts=[(p, book.forecasts[p.project_id]) for p in book.plans
                                         if p.project_id in book.forecasts])
         result.report_files = files.all
+    # agency scoring: scoreboard sheets, ranking chart, quarterly and follow-up events
+    from procal.cmd_score import run_scoring
+
+    with Ledger(settings.sync.ledger_file) as ledger:
+        result.scoring = run_scoring(
+            settings, book=book, dbook=dbook, recon=recon, backend=be, ledger=ledger,
+            today=today, calendar=cal, dry_run=False,
+            report_workbook=result.report_files[0] if result.report_files else None,
+            reminder_events=events if rplan is not None else (), at_risk=result.at_risk)
+    result.report_files += [f for f in result.scoring.files if f not in result.report_files]
     result.write_report = write_back(book.source, book, today=today, calendar=cal)
     if result.write_report.note and book.source.kind == "xlsx":
         result.notes.append(result.write_report.note)
@@ -350,6 +363,8 @@ def print_summary(result: RunResult, settings, console: Console, err: Console) -
         say.row_error(p, err)
     for p in result.disbursement_problems:
         say.row_error(p, err)
+    for p in getattr(result.scoring, "problems", ()):
+        say.row_error(p, err)
     t = Table(title="procal run" + (" (dry run: nothing written)" if result.dry_run else ""),
               show_header=False)
     t.add_column("what")
@@ -370,6 +385,13 @@ def print_summary(result: RunResult, settings, console: Console, err: Console) -
         else:
             c = plan.counts()
             _add(t, label, f"{result.backend} (plan): " + ", ".join(f"{k} {v}" for k, v in c.items()))
+    sc = result.scoring
+    if sc is not None and sc.board is not None:
+        awards = sum(1 for a in sc.board.agencies if a.award)
+        _add(t, "scores", f"{len(sc.board.agencies)} agencies scored, {awards} with an award tier"
+                          + (f", {len(sc.problems)} deduction row error(s)" if sc.problems else ""))
+        if sc.event_report is not None:
+            _add(t, "score events", f"{result.backend}: {sc.event_report.summary_line()}")
     _add(t, "disbursement", f"{result.disbursement_rows} rows, "
                               f"{len(result.disbursement_problems)} row error(s)")
     recon = result.reconciliation

@@ -23,7 +23,8 @@ from schedule_engine.reconcile import Severity, Thresholds
 from schedule_engine.targets import TARGET_MODES
 
 CONFIG_NAME = "procal.toml"
-SECTIONS = ("run", "targets", "reconcile", "rules", "sheets", "sync", "google", "forecast")
+SECTIONS = ("run", "targets", "reconcile", "rules", "sheets", "sync", "google", "forecast",
+            "scoring")
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class ProcalSettings:
     sync: Any = None  # SyncSettings
     google: Any = None  # GoogleSettings
     forecast: Any = None  # procal.forecasting.ForecastSettings ([forecast] deadline measures)
+    scoring: Any = None  # procal.scoring_settings.ScoringSettings ([scoring], docs/scoring.md)
 
     @property
     def reports_dir(self) -> Path:
@@ -274,6 +276,12 @@ def _rules(data: Mapping, base: Path, file) -> RulesSettings:
     return RulesSettings(overlay=p)
 
 
+def _scoring(data: Mapping, base: Path, file):
+    from procal.scoring_settings import scoring_from_mapping
+
+    return scoring_from_mapping(data, base, file)
+
+
 def from_mapping(data: Mapping[str, Any], file: str | None = None) -> ProcalSettings:
     """Validate a parsed procal.toml (``file`` is used for messages and relative paths)."""
     from calendar_sync.settings import SyncSettings
@@ -299,6 +307,7 @@ def from_mapping(data: Mapping[str, Any], file: str | None = None) -> ProcalSett
         sync=sync,
         google=GoogleSettings.from_mapping(data.get("google", {}), label),
         forecast=parse_forecast_settings(data.get("forecast", {}), base, file),
+        scoring=_scoring(data.get("scoring", {}), base, file),
     )
     return settings
 

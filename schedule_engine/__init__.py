@@ -40,6 +40,7 @@ from schedule_engine.errors import (
     Location,
     ProcalError,
     RulebookError,
+    ScoringCriteriaError,
     SourceError,
     StepSwitchError,
     TargetsError,
@@ -105,6 +106,21 @@ from schedule_engine.reconcile import (
     province_history,
     reconcile,
 )
+from schedule_engine.scoring import (
+    AgencyScore,
+    Award,
+    Criteria,
+    CriterionScore,
+    Deduction,
+    RowIssue,
+    Scoreboard,
+    ScoringInputs,
+    load_criteria,
+    parse_criteria,
+    quarter_end_on_or_before,
+    round2,
+    score,
+)
 from schedule_engine.targets import (
     BUDGET_TYPE_TH,
     TARGET_MODES,
@@ -159,4 +175,8 @@ __all__ = [
     "DeadlineMeasure", "load_measures", "parse_measures", "deadlines_for", "forecast_plans",
     # typed text: one matching key everywhere, config files in any Windows encoding
     "text_key", "normalise_text", "decode_config", "read_config_text",
+    # agency scoring (PTS, docs/scoring.md)
+    "ScoringCriteriaError", "Criteria", "Award", "CriterionScore", "AgencyScore", "Scoreboard",
+    "ScoringInputs", "Deduction", "RowIssue", "load_criteria", "parse_criteria", "score",
+    "round2", "quarter_end_on_or_before",
 ]

@@ -7,7 +7,8 @@ type, print one clear line and exit non-zero. Adapters (``sheets_io``, ``calenda
     ProcalError
     ├── ConfigError                broken configuration / rulebook / targets file (names file + key)
     │   ├── RulebookError          config/procurement_methods.toml is invalid (names file, method, step)
-    │   └── TargetsError           disbursement targets missing for a fiscal year / quarter
+    │   ├── TargetsError           disbursement targets missing for a fiscal year / quarter
+    │   └── ScoringCriteriaError   a scoring criteria file is invalid (names file, key, reason)
     ├── InputError                 one value a person typed is wrong (names sheet, row, column, value)
     │   ├── DateParseError         a date that cannot be read, is ambiguous, or is in the wrong era
     │   ├── UnknownMethodError     a procurement method not in the rulebook
@@ -139,3 +140,8 @@ class SourceError(ProcalError):
 
 class TargetsError(ConfigError):
     """Disbursement targets are missing for a fiscal year or quarter (names the file to add)."""
+
+
+class ScoringCriteriaError(ConfigError):
+    """A scoring criteria file (``config/scoring/*.toml``) is invalid: unknown measure, bands that
+    overlap or leave gaps, weights that do not add up (names the file, the key and the reason)."""

@@ -47,6 +47,11 @@ _LAZY = {
     "write_report": "sheets_io.reports",
     "write_charts": "sheets_io.charts",
     "register_thai_font": "sheets_io.charts",
+    # agency scoring (docs/scoring.md)
+    **dict.fromkeys(("DEDUCTIONS_TAB", "SCORES_TAB", "read_deductions", "scoring_inputs",
+                     "update_first_seen", "scoreboard_rows", "breakdown_rows", "writeback_rows",
+                     "add_score_sheets", "ranking_chart", "row_issue_key", "group_summary"),
+                    "sheets_io.scoring_io"),
 }
 
 __all__ = [
@@ -63,6 +68,10 @@ __all__ = [
     "parse_email", "parse_day_count", "excel_error", "check_excel_error",
     # the one safe cell writer for every workbook / CSV procal writes (no live formulas)
     "write_cell", "append_row", "csv_cell", "looks_like_formula",
+    # agency scoring: deductions tab, scoreboard sheets, ranking chart
+    "read_deductions", "scoring_inputs", "update_first_seen", "scoreboard_rows", "breakdown_rows",
+    "writeback_rows", "add_score_sheets", "ranking_chart", "row_issue_key", "group_summary",
+    "DEDUCTIONS_TAB", "SCORES_TAB",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Shipped scoring criteria (TOML)."""
