@@ -115,7 +115,7 @@ def run_scoring(settings, *, book, dbook, recon, backend, ledger, today: date, c
     out.board, out.problems = board, problems
     groups = followup_groups(settings, _group_of(settings, book, dbook))
     out.groups = groups
-    if not dry_run:
+    if not dry_run and report_workbook is not None:  # the report exists (reports on, data read)
         out.files = write_score_outputs(board, settings.reports_dir, report_workbook)
         if ss.write_back and settings.sheets.write_back:
             from sheets_io.scoring_io import SCORES_TAB, writeback_rows
