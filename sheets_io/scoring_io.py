@@ -14,6 +14,7 @@ from typing import Any, Sequence
 
 from schedule_engine.dates import format_thai_date
 from schedule_engine.errors import InputError, Location, SourceError
+from schedule_engine.i18n import t
 from schedule_engine.model import SourceRef
 from schedule_engine.scoring import AgencyScore, Deduction, RowIssue, Scoreboard, ScoringInputs, round2
 from sheets_io.cells import clean_text, is_blank, parse_date_cell
@@ -55,12 +56,13 @@ def read_deductions(source: TableSource, *, tab: str = DEDUCTIONS_TAB,
         try:
             agency = clean_text(rec.get("agency"))
             if not agency:
-                raise InputError("the agency is empty", value=rec.get("agency"),
-                                 hint="type the agency's name as in the plan tab").at(loc("agency"))
+                raise InputError(t("the agency is empty"), value=rec.get("agency"),
+                                 hint=t("type the agency's name as in the plan tab")
+                                 ).at(loc("agency"))
             raw_date = rec.get("date")
             if is_blank(raw_date):
-                raise InputError("the date is empty", value=raw_date,
-                                 hint="type the date of the decision, e.g. 15/11/2569"
+                raise InputError(t("the date is empty"), value=raw_date,
+                                 hint=t("type the date of the decision, e.g. 15/11/2569")
                                  ).at(loc("date"))
             try:
                 on = parse_date_cell(raw_date)
@@ -71,8 +73,8 @@ def read_deductions(source: TableSource, *, tab: str = DEDUCTIONS_TAB,
                 raise points.at(loc("points"))
             reason = clean_text(rec.get("reason"))
             if not reason:
-                raise InputError("the reason is empty", value=rec.get("reason"),
-                                 hint="every deduction needs its reason").at(loc("reason"))
+                raise InputError(t("the reason is empty"), value=rec.get("reason"),
+                                 hint=t("every deduction needs its reason")).at(loc("reason"))
         except InputError as exc:
             problems.append(exc)
             continue
@@ -84,16 +86,17 @@ def read_deductions(source: TableSource, *, tab: str = DEDUCTIONS_TAB,
 
 def _points(value: object) -> Decimal | InputError:
     text = clean_text(value).translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
-    hint = "type the points to deduct as a number above 0, e.g. 2 or 0.5"
+    hint = t("type the points to deduct as a number above 0, e.g. 2 or 0.5")
     if not text:
-        return InputError("the points are empty", value=value, hint=hint)
+        return InputError(t("the points are empty"), value=value, hint=hint)
     try:
         d = abs(Decimal(text.replace(",", "")))  # "-2" and "2" both mean: deduct 2
     except ArithmeticError:
-        return InputError(f"{text!r} is not a number of points", value=value, hint=hint)
-    if not d.is_finite() or d == 0 or d > 100:
-        return InputError(f"{text!r} is not a number of points between 0 and 100", value=value,
+        return InputError(t("{text!r} is not a number of points", text=text), value=value,
                           hint=hint)
+    if not d.is_finite() or d == 0 or d > 100:
+        return InputError(t("{text!r} is not a number of points between 0 and 100", text=text),
+                          value=value, hint=hint)
     return d
 
 
@@ -243,11 +246,11 @@ def breakdown_rows(board: Scoreboard) -> tuple[list[str], list[list[object]]]:
 
 
 def writeback_rows(board: Scoreboard) -> list[list[object]]:
-    """The ``คะแนน`` tab written back to the sheet (header included)."""
+    """The ``คะแนน`` tab written back to the sheet: the header on row 1 (like ``status``), then one
+    row per agency; the as-of date and quarter are columns."""
     header, rows = scoreboard_rows(board)
-    title = [f"คะแนนการประเมินหน่วยงาน ข้อมูล ณ {format_thai_date(board.as_of)} "
-             f"(ปีงบประมาณ {board.fiscal_year} ไตรมาส {board.quarter})"] + [""] * (len(header) - 1)
-    return [title, header, *rows]
+    when = [format_thai_date(board.as_of), f"{board.quarter}/{board.fiscal_year}"]
+    return [[*header, "ข้อมูล ณ วันที่", "ไตรมาส/ปีงบประมาณ"], *([*r, *when] for r in rows)]
 
 
 def add_score_sheets(wb, board: Scoreboard) -> None:
@@ -255,6 +258,8 @@ def add_score_sheets(wb, board: Scoreboard) -> None:
     workbook."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+
+    from sheets_io.safecell import append_row
 
     head_fill, head_font = PatternFill("solid", fgColor="1A237E"), Font(bold=True, color="FFFFFF")
     award_fill = {"ดีเด่น": "A5D6A7", "ดี": "C8E6C9", "ผ่าน": "FFF59D", "ไม่ผ่านเกณฑ์": "EF9A9A"}
@@ -268,19 +273,18 @@ def add_score_sheets(wb, board: Scoreboard) -> None:
             ("รายละเอียดคะแนน", breakdown_rows(board), {12: 90, 11: 40, 4: 44})):
         ws = wb.create_sheet(title)
         for line in intro:
-            ws.append([line])
+            append_row(ws, [line])
         ws.cell(row=1, column=1).font = Font(bold=True, size=13)
         if board.criteria.illustrative:
             ws.cell(row=3, column=1).font = Font(color="C62828", bold=True)
-        ws.append([""])
-        ws.append(header)
-        hr = ws.max_row
+        append_row(ws, [""])
+        hr = append_row(ws, header)
         for c in range(1, len(header) + 1):
             cell = ws.cell(row=hr, column=c)
             cell.fill, cell.font = head_fill, head_font
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for r in rows:
-            ws.append(r)
+            append_row(ws, r)
         for c, h in enumerate(header, start=1):
             w = max([len(str(h))] + [min(60, len(str(ws.cell(row=r, column=c).value or "")
                                                  .split("\n")[0]))

@@ -107,7 +107,7 @@ def test_procal_score_prints_the_thai_ranking(in_tmp):
     assert res.exit_code == EXIT_ROW_ERRORS, res.output  # the example's bad deduction row
     assert "ผลการประเมินหน่วยงาน" in res.output and "ดีเด่น" in res.output
     assert "หน่วยงานขนาดใหญ่" in res.output and "ILLUSTRATIVE" in res.output
-    assert "row error: sheet 'หักคะแนน', row 4" in res.output
+    assert "row error: แผ่นงาน 'หักคะแนน', แถว 4, คะแนนที่หัก: 'หนึ่ง' ไม่ใช่ตัวเลขคะแนน" in res.output
 
 
 def test_procal_score_bad_quarter_and_bad_criteria_are_one_line_errors(in_tmp):
@@ -150,8 +150,10 @@ members = ["แขวงทางหลวงขอนแก่นที่ 1", 
     wb = openpyxl.load_workbook(out / "reports" / "disbursement-2570-10.xlsx")
     assert {"สรุปคะแนน", "รายละเอียดคะแนน", "หน่วยงาน"} <= set(wb.sheetnames)
     assert (out / "reports" / "charts" / "scores-ranking.png").stat().st_size > 10_000
-    # the คะแนน tab went to the working copy (never to the shipped example)
-    assert "คะแนน" in openpyxl.load_workbook(out / "plans.xlsx").sheetnames
+    # the คะแนน tab went to procal's own workbook beside the copy (never to the example)
+    ws = openpyxl.load_workbook(out / "plans.procal.xlsx")["คะแนน"]
+    assert ws.cell(row=1, column=4).value == "หน่วยงาน" and ws.max_row == 13  # 12 agencies
+    assert ws.cell(row=2, column=ws.max_column - 1).value == "25 พ.ย. 2569"
     import icalendar
 
     def titles(name):
