@@ -99,7 +99,8 @@ def build_scoreboard(settings, book, dbook, *, as_of: date, calendar, state_file
 
 
 def run_scoring(settings, *, book, dbook, recon, backend, ledger, today: date, calendar,
-                report_workbook: Path | None, dry_run: bool, reminder_events=()) -> ScoringRun:
+                report_workbook: Path | None, dry_run: bool, reminder_events=(),
+                at_risk=None) -> ScoringRun:
     """The scoring step of ``procal run`` (called from one place in ``run_job``)."""
     from calendar_sync.reminders import period_key
     from calendar_sync.scoring_events import (followup_events, group_copies,
@@ -132,7 +133,7 @@ def run_scoring(settings, *, book, dbook, recon, backend, ledger, today: date, c
         current += [f"followup/{period}/", f"/reminder/{period}/"]
         if ss.followup_proposals:
             events += followup_events(recon, groups, today=today, calendar=calendar,
-                                      period=period)
+                                      period=period, at_risk=_risk_lines(at_risk))
         events += group_copies(reminder_events, groups)
     cals = [exec_cal] if exec_cal else []
     cals += [g.calendar for g in groups if g.calendar]
@@ -143,6 +144,20 @@ def run_scoring(settings, *, book, dbook, recon, backend, ledger, today: date, c
                                        current=current, calendars=cals, dry_run=dry_run,
                                        on_hand_edit=settings.sync.on_hand_edit)
     out.event_plan, out.event_report = plan, report
+    return out
+
+
+def _risk_lines(at_risk) -> dict[str, list[str]]:
+    """The forecast's at-risk and lost projects per agency, one line each (for the proposal)."""
+    from schedule_engine.dates import format_thai_date
+
+    out: dict[str, list[str]] = {}
+    for agency, items in (at_risk or {}).items():
+        for pid, name, fc in items:
+            state = getattr(getattr(fc, "state", None), "label_th", "")
+            dl = getattr(fc, "deadline", None)
+            when = f" กำหนด {format_thai_date(dl.date)}" if dl is not None else ""
+            out.setdefault(agency, []).append(f"{pid} {name} — {state}{when}")
     return out
 
 

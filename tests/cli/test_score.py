@@ -102,7 +102,7 @@ def test_score_as_of_a_quarter_end_is_stable(in_tmp):
     assert render(q1a) == render(q1b)
 
 
-def test_procal_score_prints_the_thai_ranking(in_tmp):
+def test_procal_score_prints_the_thai_ranking(in_tmp, lang_th):
     res = runner.invoke(app, ["score", "--today", "2026-11-25"])
     assert res.exit_code == EXIT_ROW_ERRORS, res.output  # the example's bad deduction row
     assert "ผลการประเมินหน่วยงาน" in res.output and "ดีเด่น" in res.output
