@@ -665,8 +665,8 @@ def _contract_on_time(agency: str, ctx: _Ctx):
         except KeyError:
             planned = t.contract_date
         actual = ctx.actual.get((p.project_id, "contract_signing"))
-        if planned > ctx.as_of and actual is None:
-            continue  # not due yet
+        if planned >= ctx.as_of and actual is None:
+            continue  # not due yet (on the planned day itself it can still be signed)
         due += 1
         ok = actual is not None and actual <= planned
         on_time += ok

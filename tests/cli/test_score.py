@@ -3,6 +3,7 @@ scoreboard, the breakdown, the deductions tab (a bad row is a located error, the
 ranking chart, the quarterly summary event, follow-up groups from procal.toml."""
 
 import os
+from decimal import Decimal
 from datetime import date
 from pathlib import Path
 
@@ -62,15 +63,16 @@ def test_example_scoreboard_facts(example):
     """Facts checked by hand against the example data (docs/scoring.md works them through)."""
     board, problems, _ = example
     drr = board.agency("แขวงทางหลวงชนบทขอนแก่น")
-    # both e-bidding contracts signed by plan (KK70-046 on 30 Oct for 2 Nov; KK70-005 on the day)
+    # KK70-046 signed on its planned day; KK70-005's planned day is the as-of day (not yet due)
     assert drr.total == 100 and not drr.reweighted and drr.award.name_th == "ดีเด่น"
     doh = board.agency("แขวงทางหลวงขอนแก่นที่ 1")
     # the treasury's deduction of 16 Nov counts (2 points) ...
     assert [d.points for d in doh.deductions if not d.rule] == [2]
-    # ... KK70-001's draft hearing is still not done on 25 Nov: 15 working days late, in the
-    # 15–30 band (3 of 10 points)
+    # ... KK70-001's draft hearing (planned 9 Nov) is still not done on 25 Nov: 12 working days
+    # late, in the 5–15 band (6 of 10 points)
     worst = next(cs for cs in doh.criteria if cs.criterion.id == "slip_worst")
-    assert worst.value == 15 and worst.raw_points == 3 and "KK70-001" in worst.inputs[1]
+    assert worst.value == 12 and worst.raw_points == 6 and "KK70-001" in worst.inputs[1]
+    assert round2(doh.total) == Decimal("52.00")
     # the 10 Dec deduction is after the as-of date: not yet
     agri = board.agency("สำนักงานเกษตรจังหวัดขอนแก่น")
     assert not [d for d in agri.deductions if not d.rule]
