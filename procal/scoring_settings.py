@@ -38,13 +38,15 @@ class GroupSetting:
 
 @dataclass(frozen=True)
 class ScoringSettings:
-    criteria: Path | None = None  # None = the shipped default
-    enabled: bool = True
-    write_back: bool = False
-    summary_event: bool = True
-    followup_column: str | None = None
-    followup_proposals: bool = True
-    groups: tuple[GroupSetting, ...] = ()
+    """``[scoring]``: agency scoring (PTS) and follow-up groups (docs/scoring.md)."""
+
+    criteria: Path | None = None  # a province's criteria .toml (unset: the illustrative default)
+    enabled: bool = True  # score the agencies on every `procal run`
+    write_back: bool = False  # also write the คะแนน tab back to the sheet (like status)
+    summary_event: bool = True  # quarterly scoreboard event on the executives' calendar
+    followup_column: str | None = None  # group membership from this column of the disbursement tab
+    followup_proposals: bool = True  # follow-up meeting proposals on the groups' calendars
+    groups: tuple[GroupSetting, ...] = ()  # [[scoring.groups]] name, lead, members, calendar
 
 
 def scoring_from_mapping(data: Mapping[str, Any], base: Path, file: str | None) -> ScoringSettings:
