@@ -42,7 +42,8 @@ _LAZY = {
                      "score_summary_event", "followup_events", "group_copies",
                      "plan_scoring_events", "sync_scoring_events"), "calendar_sync.scoring_events"),
     # ICS feed server (`procal sync serve`)
-    "make_server": "calendar_sync.feeds",
+    **dict.fromkeys(("make_server", "list_feeds", "feed_file", "FeedFile", "gzip_body",
+                     "accepts_gzip"), "calendar_sync.feeds"),
 }
 
 __all__ = ["SyncError", "MassDeleteError", "SyncSettings", "ReminderRule", *_LAZY]

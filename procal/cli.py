@@ -43,9 +43,9 @@ err_console = say.stderr_console()
 
 
 def _register_all() -> None:
-    from procal import cmd_plan, cmd_auth, cmd_sheets, cmd_sync, cmd_run, cmd_score
+    from procal import cmd_plan, cmd_auth, cmd_sheets, cmd_sync, cmd_run, cmd_score, cmd_web
 
-    for module in (cmd_plan, cmd_auth, cmd_sheets, cmd_sync, cmd_run, cmd_score):
+    for module in (cmd_plan, cmd_auth, cmd_sheets, cmd_sync, cmd_run, cmd_score, cmd_web):
         module.register(app)
     from procal import forecasting
 

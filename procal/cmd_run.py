@@ -297,6 +297,7 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
                              forecasts=[(p, book.forecasts[p.project_id]) for p in book.plans
                                         if p.project_id in book.forecasts])
         result.report_files = files.all
+        _write_summary(result, recon, history, settings, today)
     # agency scoring: scoreboard sheets, ranking chart, quarterly and follow-up events
     from procal.cmd_score import run_scoring
 
@@ -311,6 +312,17 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
     if result.write_report.note and book.source.kind == "xlsx":
         result.notes.append(result.write_report.note)
     return result
+
+
+def _write_summary(result: RunResult, recon, history, settings, today: date) -> None:
+    """``reports/summary.json``: the reconciliation for the web dashboard (`procal web`)."""
+    from sheets_io.run_summary import SUMMARY_NAME, run_summary, write_run_summary
+
+    summary = run_summary(recon, history=history, report_files=result.report_files,
+                          reports_dir=Path(settings.reports_dir), today=today,
+                          plans=result.plan_rows, row_errors=result.row_errors)
+    result.report_files.append(write_run_summary(Path(settings.reports_dir) / SUMMARY_NAME,
+                                                 summary))
 
 
 def _input_sources(book, disbursement_source) -> list:

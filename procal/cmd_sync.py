@@ -7,11 +7,9 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Optional
-from urllib.parse import quote
 
 import typer
 from rich.console import Console
@@ -147,24 +145,7 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
         port: int = typer.Option(8080, "--port"),
     ) -> None:
-        """Publish the .ics feeds over HTTP for phones to subscribe (webcal://)."""
-        from calendar_sync.feeds import _feeds, make_server
+        """Publish the .ics feeds for phones (webcal://): the `procal web` server (alias)."""
+        from procal.cmd_web import run_web
 
-        if not Path(dir).is_dir():
-            say.error(f"{dir}: no such folder — run `procal sync` or `procal run` first, or pass "
-                      "--dir with the folder that holds the .ics feeds")
-            raise typer.Exit(2)
-        server = make_server(dir, host, port)
-        h, p = server.server_address[:2]
-        names = sorted(_feeds(Path(dir)))
-        print(f"serving {len(names)} feed(s) from {Path(dir).resolve()} on http://{h}:{p}/",
-              flush=True)
-        for n in names:
-            print(f"  webcal://{h}:{p}/{quote(n)}", flush=True)
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:  # pragma: no cover
-            pass
-        finally:
-            server.server_close()
-        sys.exit(0)
+        run_web(dir, host, port, None)

@@ -24,7 +24,7 @@ from schedule_engine.targets import TARGET_MODES
 
 CONFIG_NAME = "procal.toml"
 SECTIONS = ("run", "targets", "reconcile", "rules", "sheets", "sync", "google", "forecast",
-            "scoring")
+            "scoring", "web")
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,13 @@ class RulesSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """``[web]``: the `procal web` server."""
+
+    token: str | None = None  # shared token for the dashboard, reports and feeds (None = open)
+
+
+@dataclass(frozen=True)
 class ProcalSettings:
     file: str | None = None  # the procal.toml read (None = defaults)
     run: RunSettings = field(default_factory=RunSettings)
@@ -89,6 +96,7 @@ class ProcalSettings:
     google: Any = None  # GoogleSettings
     forecast: Any = None  # procal.forecasting.ForecastSettings ([forecast] deadline measures)
     scoring: Any = None  # procal.scoring_settings.ScoringSettings ([scoring], docs/scoring.md)
+    web: WebSettings = field(default_factory=WebSettings)
 
     @property
     def reports_dir(self) -> Path:
@@ -282,6 +290,15 @@ def _scoring(data: Mapping, base: Path, file):
     return scoring_from_mapping(data, base, file)
 
 
+def _web(data: Mapping, file) -> WebSettings:
+    _check_keys(data, {"token"}, file, "web")
+    token = _opt_str(data.get("token"), file, "web.token")
+    if token is not None and len(token) < 16:
+        raise _bad(file, "web.token", "use at least 16 characters (e.g. the output of "
+                   "`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'`)")
+    return WebSettings(token=token)
+
+
 def from_mapping(data: Mapping[str, Any], file: str | None = None) -> ProcalSettings:
     """Validate a parsed procal.toml (``file`` is used for messages and relative paths)."""
     from calendar_sync.settings import SyncSettings
@@ -308,6 +325,7 @@ def from_mapping(data: Mapping[str, Any], file: str | None = None) -> ProcalSett
         google=GoogleSettings.from_mapping(data.get("google", {}), label),
         forecast=parse_forecast_settings(data.get("forecast", {}), base, file),
         scoring=_scoring(data.get("scoring", {}), base, file),
+        web=_web(data.get("web", {}), file),
     )
     return settings
 

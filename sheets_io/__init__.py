@@ -26,6 +26,7 @@ from sheets_io.disbursement import DisbursementBook, read_disbursement
 from sheets_io.plan_report import export_plan_report
 from sheets_io.plans import PlanBook, read_plans
 from sheets_io.safecell import append_row, csv_cell, looks_like_formula, write_cell
+from sheets_io.run_summary import SUMMARY_NAME, run_summary, write_run_summary
 from sheets_io.settings import SheetsSettings
 from sheets_io.tables import (
     CsvSource,
@@ -62,7 +63,7 @@ __all__ = [
     # plans and disbursement in, results out
     "PlanBook", "read_plans", "DisbursementBook", "read_disbursement", "WriteReport",
     "write_back", "export_plan_report", "ReportFiles", "write_report", "write_charts",
-    "register_thai_font",
+    "register_thai_font", "run_summary", "write_run_summary", "SUMMARY_NAME",
     # cell readers (Thai digits, baht amounts, BE dates)
     "clean_text", "is_blank", "parse_id", "parse_amount", "parse_bool", "parse_date_cell",
     "parse_email", "parse_day_count", "excel_error", "check_excel_error",

@@ -184,6 +184,19 @@ def test_nothing_outside_tests_imports_tests():
     _assert_clean(violations)
 
 
+def test_web_is_the_outermost_layer():
+    # web/ sits beside procal/: it uses the engine and the adapters, never the CLI; only the
+    # `procal web` command module imports it, and none of the inner packages do
+    web_files = sources("web")
+    assert len(web_files) >= 2
+    _assert_clean(forbidden_imports(web_files, ("procal", "tests")) + client_constructions(web_files))
+    inner = sources("schedule_engine", "sheets_io", "calendar_sync", "google_access")
+    _assert_clean(forbidden_imports(inner, ("web",)))
+    callers = [v for v in forbidden_imports(sources("procal"), ("web",))
+               if not v.file.endswith("cmd_web.py")]
+    _assert_clean(callers)
+
+
 # --- self-checks: the scanner must be able to fail -------------------------------------------
 
 PLANTED = '''\

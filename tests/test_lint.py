@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PATHS = ["schedule_engine", "sheets_io", "calendar_sync", "google_access", "procal", "config",
-         "tests", "bench", "examples"]
+         "tests", "bench", "examples", "web"]
 
 
 def ruff(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

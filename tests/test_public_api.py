@@ -23,7 +23,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("schedule_engine", "sheets_io", "calendar_sync", "google_access")
-CALLERS = PACKAGES + ("procal", "bench", "examples")
+CALLERS = PACKAGES + ("procal", "bench", "examples", "web")
 
 
 @pytest.mark.parametrize("package", PACKAGES)

@@ -94,3 +94,43 @@ def test_binds_loopback_by_default(tmp_path):
         assert srv.server_address[0] == "127.0.0.1"
     finally:
         srv.server_close()
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "TRACE", "PUT", "PATCH", "POST"])
+def test_odd_methods_are_405_not_501(served, method):
+    port, _ = served
+    r, _ = get(port, "/province.ics", method=method)
+    assert r.status == 405 and r.getheader("Allow") == "GET, HEAD"
+
+
+def test_a_client_leaving_mid_download_prints_no_traceback(served, capsys):
+    import socket
+    import time
+
+    port, feeds = served
+    (feeds / "province.ics").write_bytes(b"BEGIN:VCALENDAR\r\n" + b"X-PAD:" + b"x" * 8_000_000
+                                         + b"\r\nEND:VCALENDAR\r\n")
+    for _ in range(3):
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        s.sendall(b"GET /province.ics HTTP/1.1\r\nHost: x\r\n\r\n")
+        s.recv(100)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        s.close()
+    time.sleep(0.5)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "BrokenPipe" not in err and "ConnectionReset" not in err
+
+
+def test_etag_is_not_recomputed_for_a_304(served, monkeypatch):
+    import calendar_sync.feeds as feeds_mod
+
+    port, _ = served
+    r, _ = get(port, "/province.ics")
+    etag = r.getheader("ETag")
+    calls = []
+    real = feeds_mod.hashlib.sha256
+    monkeypatch.setattr(feeds_mod.hashlib, "sha256", lambda *a: calls.append(1) or real(*a))
+    for _ in range(10):
+        r, _ = get(port, "/province.ics", {"If-None-Match": etag})
+        assert r.status == 304
+    assert calls == []
