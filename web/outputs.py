@@ -12,6 +12,7 @@ from pathlib import Path
 
 from web import calc
 from web.i18n import t as texts
+from web.thaiwrap import wrap
 
 BE_DATE_FORMAT = "[$-107041E]d mmm yyyy"  # Thai Buddhist-era display of a real date value
 
@@ -21,11 +22,11 @@ def _font_dir() -> Path:
     return Path(str(resources.files("fontpkg_sarabun") / "files"))
 
 
-def _break_thai(text: str) -> str:
-    """Allow line breaks inside long Thai runs: a zero-width space before each leading vowel
-    (เ แ โ ใ ไ), which always starts a syllable, so a break never separates a consonant from its
-    marks. Spaces stay the preferred break."""
-    return text
+def _pdf_text(text: str) -> str:
+    """SARA AM (U+0E33) as NIKHAHIT + SARA AA: HarfBuzz draws it as those two glyphs anyway, and
+    this way the PDF's text layer extracts as Thai (NFKC-equal to the typed text) instead of
+    SARA AM followed by an unmapped glyph."""
+    return text.replace("\u0e33", "\u0e4d\u0e32")
 
 
 def plan_pdf(res: calc.PlanResult, lang: str = "th") -> bytes:
@@ -64,9 +65,11 @@ def plan_pdf(res: calc.PlanResult, lang: str = "th") -> bytes:
              (T["total"], f"{s['working_days']} {T['wd']} ({s['calendar_days']} {T['cd']})")]
     for k, v in head:
         pdf.set_font("Sarabun", "B", 13)
-        pdf.cell(48, 7, k)
+        pdf.cell(48, 7, _pdf_text(k))
         pdf.set_font("Sarabun", "", 13)
-        pdf.multi_cell(0, 7, _break_thai(v), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(0, 7, _pdf_text(wrap(v, pdf.w - pdf.r_margin - pdf.get_x() - 1,
+                                            pdf.get_string_width)),
+                       new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(2)
     pdf.set_font("Sarabun", "", 10.5)
     widths = (8, 50, 22, 24, 24, 52)
@@ -74,23 +77,28 @@ def plan_pdf(res: calc.PlanResult, lang: str = "th") -> bytes:
     with pdf.table(col_widths=widths, text_align=("RIGHT", "LEFT", "RIGHT", "LEFT", "LEFT", "LEFT"),
                    headings_style=heading, line_height=5.4, padding=1.2,
                    first_row_as_headings=True) as table:
+        def fit(text: str, col: int) -> str:  # Thai line breaks at word boundaries
+            return _pdf_text(wrap(text, widths[col] - 2 * 1.2 - 0.5, pdf.get_string_width))
+
         hdr = table.row()
-        for h in (T["no"], T["step"], T["days"], T["start"], T["end"], T["ref"]):
-            hdr.cell(h)
+        for j, h in enumerate((T["no"], T["step"], T["days"], T["start"], T["end"], T["ref"])):
+            hdr.cell(fit(h, j))
         for r in rows:
             row = table.row()
             row.cell(str(r.no))
-            row.cell(_break_thai(r.name))
-            row.cell(f"{r.days} {r.unit}\n({T['min']} {r.min_days})")
-            row.cell(r.start)
-            row.cell(r.end)
-            row.cell(_break_thai(r.legal_ref))
+            row.cell(fit(r.name, 1))
+            row.cell(_pdf_text(f"{r.days} {r.unit}\n({T['min']} {r.min_days})"))
+            row.cell(_pdf_text(r.start))
+            row.cell(_pdf_text(r.end))
+            row.cell(fit(r.legal_ref, 5))
     pdf.ln(2)
     pdf.set_font("Sarabun", "", 10.5)
     note = f"{T['rules_from']} {s['rules_from']}"
     if s["unannounced"]:
         note += f" · {T['warn']}: {s['unannounced']}"
-    pdf.multi_cell(0, 5.5, _break_thai(note), new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.multi_cell(0, 5.5, _pdf_text(wrap(note, pdf.w - pdf.l_margin - pdf.r_margin - 1,
+                                          pdf.get_string_width)),
+                   new_x="LMARGIN", new_y="NEXT", align="L")
     # signature lines for the preparer and the approver
     if pdf.get_y() > 235:
         pdf.add_page()
@@ -107,17 +115,25 @@ def plan_pdf(res: calc.PlanResult, lang: str = "th") -> bytes:
                      f"{T['position']} ................................",
                      f"{when} ......./......./......."):
             pdf.set_x(pdf.l_margin + i * half)
-            pdf.cell(half, 8, line, align="C", new_x="LEFT", new_y="NEXT")
+            pdf.cell(half, 8, _pdf_text(line), align="C", new_x="LEFT", new_y="NEXT")
     pdf.ln(8)
     pdf.set_font("Sarabun", "", 9)
     pdf.set_text_color(90, 96, 106)
-    pdf.cell(0, 5, f"{T['printed']} {format_date(today_bangkok(), lang, long=True)} · procal")
+    pdf.cell(0, 5, _pdf_text(f"{T['printed']} {format_date(today_bangkok(), lang, long=True)} · procal"))
     return bytes(pdf.output())
 
 
 def plan_xlsx(res: calc.PlanResult, lang: str = "th") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    from sheets_io import write_cell  # typed text never becomes a live formula
+
+    def _put(cell, value):
+        if isinstance(value, str):
+            return write_cell(cell, value)
+        cell.value = value  # real dates and numbers stay dates and numbers
+        return cell
 
     T = texts(lang)
     s = calc.summary(res, lang)
@@ -126,7 +142,7 @@ def plan_xlsx(res: calc.PlanResult, lang: str = "th") -> bytes:
     ws = wb.active
     ws.title = "แผนระยะเวลา" if lang == "th" else "timeline"
     font, bold = Font(name="Sarabun", size=12), Font(name="Sarabun", size=12, bold=True)
-    ws["A1"] = res.inp.name or s["method_name"]
+    _put(ws["A1"], res.inp.name or s["method_name"])
     ws["A1"].font = Font(name="Sarabun", size=15, bold=True)
     info = [(T["method"], s["method_name"]), (T["budget"], float(t.budget)),
             (T["tier"], s["tier"]),
@@ -137,8 +153,8 @@ def plan_xlsx(res: calc.PlanResult, lang: str = "th") -> bytes:
         info.insert(4, (T["deadline"], t.contract_by))
     r = 2
     for k, v in info:
-        ws.cell(r, 1, k).font = bold
-        c = ws.cell(r, 2, v)
+        _put(ws.cell(r, 1), k).font = bold
+        c = _put(ws.cell(r, 2), v)
         c.font = font
         if isinstance(v, date):
             c.number_format = BE_DATE_FORMAT
@@ -154,7 +170,7 @@ def plan_xlsx(res: calc.PlanResult, lang: str = "th") -> bytes:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     fill = PatternFill("solid", fgColor="EAEEF2")
     for j, h in enumerate(heads, start=1):
-        c = ws.cell(r, j, h)
+        c = _put(ws.cell(r, j), h)
         c.font, c.fill, c.border = bold, fill, border
         c.alignment = Alignment(wrap_text=True, vertical="top")
     header_row = r
@@ -163,7 +179,7 @@ def plan_xlsx(res: calc.PlanResult, lang: str = "th") -> bytes:
         vals = [i, m.code, m.name_th if lang == "th" else m.name_en, m.days,
                 calc.UNIT[lang][m.unit], m.min_days, m.start, m.end, m.legal_ref]
         for j, v in enumerate(vals, start=1):
-            c = ws.cell(r, j, v)
+            c = _put(ws.cell(r, j), v)
             c.font, c.border = font, border
             c.alignment = Alignment(wrap_text=j in (3, 9), vertical="top")
             if isinstance(v, date):

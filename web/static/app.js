@@ -35,17 +35,15 @@
         var doc = new DOMParser().parseFromString(html, "text/html");
         var fresh = doc.getElementById("result"), old = document.getElementById("result");
         if (!fresh || !old) { return; }
-        var active = document.activeElement, name = active && active.name, val = active && active.value;
         old.replaceWith(fresh);
-        if (name && name.indexOf("d_") === 0) {
-          var again = form.elements[name];
-          if (again && again.focus) { again.focus(); }
-        }
         history.replaceState(null, "", "/?" + q);
       }).catch(function () { /* the submit button still works */ });
   }
+  // live recompute when the plan's inputs change; the step table (day counts, optional steps)
+  // is recomputed with the button, so a table being edited is never replaced under the cursor
   form.addEventListener("change", function (ev) {
-    if (ev.target && ev.target.id === "pick") { return; }
+    var t = ev.target;
+    if (!t || t.id === "pick" || (t.closest && t.closest("#result"))) { return; }
     clearTimeout(timer); timer = setTimeout(recompute, 150);
   });
 })();
