@@ -69,3 +69,14 @@ def make_client():
     def make(out, **kw):
         return _client(create_app(out, **kw))
     return make
+
+
+@pytest.fixture(autouse=True)
+def _keep_language():
+    """`procal plan --lang en` run in-process sets the message language for the process:
+    restore it after each test so later tests still get Thai."""
+    from schedule_engine import i18n
+
+    saved = dict(i18n._state)
+    yield
+    i18n._state.update(saved)
