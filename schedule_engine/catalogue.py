@@ -24,6 +24,7 @@ from pathlib import Path
 
 from schedule_engine.errors import BudgetOutOfTierError, RulebookError, UnknownMethodError
 from schedule_engine.text import text_key
+from schedule_engine.i18n import t as tr
 
 UNITS = ("working", "calendar")
 UNKNOWN = "unknown"  # min_days = "unknown": the law sets a minimum procal could not read
@@ -143,16 +144,18 @@ class Method:
         caps = [t.budget_up_to for t in tiers]
         if amount <= lowest.budget_over:
             minimum = lowest.budget_over + Decimal("0.01")
-            hint = ("use the specific method or check the amount" if self.code != "specific"
-                    else "check the amount")
+            hint = (tr("use the specific method or check the amount") if self.code != "specific"
+                    else tr("check the amount"))
             raise BudgetOutOfTierError(
-                f"{format_baht(amount)} is below the {self.code} minimum of {minimum:,.2f}",
+                tr("{amount} is below the {method} minimum of {minimum}", amount=format_baht(amount),
+                  method=self.code, minimum=f"{minimum:,.2f}"),
                 value=budget, hint=hint)
         top = max((c for c in caps if c is not None), default=None)
         raise BudgetOutOfTierError(
-            f"{format_baht(amount)} is outside every {self.code} tier "
-            f"({', '.join(t.label for t in tiers)})" + (f"; the maximum is {format_baht(top)}" if top else ""),
-            value=budget, hint="check the amount or the method")
+            tr("{amount} is outside every {method} tier ({tiers})", amount=format_baht(amount),
+              method=self.code, tiers=", ".join(x.label for x in tiers))
+            + (tr("; the maximum is {top}", top=format_baht(top)) if top else ""),
+            value=budget, hint=tr("check the amount or the method"))
 
     def has_appeal(self) -> bool:
         return any(r.code == "appeal" for r in self.rules)
@@ -206,8 +209,8 @@ class Rulebook:
             m = self._index.get(key[len(_norm("วิธี")):])
         if m is None:
             raise UnknownMethodError(
-                f"unknown procurement method {text!r}", value=text,
-                hint="use one of: " + ", ".join(m.code for m in self.methods),
+                tr("unknown procurement method {text!r}", text=text), value=text,
+                hint=tr("use one of: {choices}", choices=", ".join(m.code for m in self.methods)),
             )
         return m
 

@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from schedule_engine.errors import DateParseError
+from schedule_engine.i18n import N_, t
 
 BE_OFFSET = 543  # พ.ศ. = ค.ศ. + 543
 BE_THRESHOLD = 2400  # a year >= 2400 is read as BE
@@ -59,7 +60,7 @@ EXCEL_EPOCH = date(1899, 12, 30)  # Excel 1900 system (serial 1 = 1900-01-01 wit
 _MIN_SERIAL = 61  # serials below 61 hit Excel's phantom 29 Feb 1900; refuse them
 _MAX_SERIAL = (date(MAX_CE_YEAR, 12, 31) - EXCEL_EPOCH).days
 
-_HINT = "type it as 2022-07-20, 20/07/2565 or 20 ก.ค. 2565"
+_HINT = N_("type it as 2022-07-20, 20/07/2565 or 20 ก.ค. 2565")
 
 _ISO_RE = re.compile(r"^(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DMY_RE = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d+)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
@@ -72,25 +73,27 @@ _NAMED_RE = re.compile(
 def _year_to_ce(year_text: str, raw: object, era: str | None = None) -> int:
     if len(year_text) <= 2:
         raise DateParseError(
-            f"two-digit year in {raw!r} is ambiguous (BE or CE?)", value=raw,
-            hint="write the full year, e.g. 2565 or 2022",
+            t("two-digit year in {raw!r} is ambiguous (BE or CE?)", raw=raw), value=raw,
+            hint=t("write the full year, e.g. 2565 or 2022"),
         )
     year = int(year_text)
     era_norm = (era or "").replace(".", "").replace(" ", "").upper()
     if era_norm in ("พศ", "BE"):
         if year < BE_THRESHOLD:
-            raise DateParseError(f"{raw!r} says พ.ศ. but {year} is not a Buddhist-Era year",
-                                 value=raw, hint=_HINT)
+            raise DateParseError(t("{raw!r} says พ.ศ. but {year} is not a Buddhist-Era year",
+                                   raw=raw, year=year), value=raw, hint=t(_HINT))
         return year - BE_OFFSET
     if era_norm in ("คศ", "CE", "AD"):
         if year >= BE_THRESHOLD:
-            raise DateParseError(f"{raw!r} says ค.ศ. but {year} looks like a Buddhist-Era year",
-                                 value=raw, hint=_HINT)
+            raise DateParseError(t("{raw!r} says ค.ศ. but {year} looks like a Buddhist-Era year",
+                                   raw=raw, year=year), value=raw, hint=t(_HINT))
     ce = year - BE_OFFSET if year >= BE_THRESHOLD else year
     if not MIN_CE_YEAR <= ce <= MAX_CE_YEAR:
-        raise DateParseError(f"year {year} in {raw!r} is out of range", value=raw,
-                             hint=f"use a year between {MIN_CE_YEAR} and {MAX_CE_YEAR} CE "
-                                  f"({MIN_CE_YEAR + BE_OFFSET}–{MAX_CE_YEAR + BE_OFFSET} BE)")
+        raise DateParseError(t("year {year} in {raw!r} is out of range", year=year, raw=raw),
+                             value=raw,
+                             hint=t("use a year between {lo} and {hi} CE ({lo_be}–{hi_be} BE)",
+                                    lo=MIN_CE_YEAR, hi=MAX_CE_YEAR, lo_be=MIN_CE_YEAR + BE_OFFSET,
+                                    hi_be=MAX_CE_YEAR + BE_OFFSET))
     return ce
 
 
@@ -98,8 +101,9 @@ def _make(y: int, m: int, d: int, raw: object) -> date:
     try:
         return date(y, m, d)
     except ValueError:
-        raise DateParseError(f"{raw!r} is not a real date (day {d}, month {m}, year {y} CE)",
-                             value=raw, hint="check the day and month (day comes first)") from None
+        raise DateParseError(t("{raw!r} is not a real date (day {d}, month {m}, year {y} CE)",
+                               raw=raw, d=d, m=m, y=y),
+                             value=raw, hint=t("check the day and month (day comes first)")) from None
 
 
 def parse_date(value: object) -> date:
@@ -120,24 +124,25 @@ def parse_date(value: object) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, bool) or value is None:
-        raise DateParseError(f"{value!r} is not a date", value=value, hint=_HINT)
+        raise DateParseError(t("{value!r} is not a date", value=value), value=value, hint=t(_HINT))
     if type(value).__name__ == "datetime64":  # numpy (no import needed to recognise it)
         text = str(value)
         if text == "NaT":
-            raise DateParseError("the date is empty", value=value, hint=_HINT)
+            raise DateParseError(t("the date is empty"), value=value, hint=t(_HINT))
         return date.fromisoformat(text[:10])
     if isinstance(value, numbers.Real):
         serial = float(value)
         if serial != serial or not _MIN_SERIAL <= serial <= _MAX_SERIAL:
-            raise DateParseError(f"{value!r} is not a plausible spreadsheet date serial", value=value,
-                                 hint="format the cell as a date, or " + _HINT)
+            raise DateParseError(t("{value!r} is not a plausible spreadsheet date serial",
+                                   value=value), value=value,
+                                 hint=t("format the cell as a date, or {how}", how=t(_HINT)))
         return EXCEL_EPOCH + timedelta(days=int(serial))
     if not isinstance(value, str):
-        raise DateParseError(f"{value!r} is not a date", value=value, hint=_HINT)
+        raise DateParseError(t("{value!r} is not a date", value=value), value=value, hint=t(_HINT))
 
     text = " ".join(value.translate(_THAI_DIGITS).split())
     if not text:
-        raise DateParseError("the date is empty", value=value, hint=_HINT)
+        raise DateParseError(t("the date is empty"), value=value, hint=t(_HINT))
 
     text = _WEEKDAY_PREFIX.sub("", text, count=1) or text
     m = _ISO_RE.match(text)
@@ -154,10 +159,12 @@ def parse_date(value: object) -> date:
                      .strip("-/"))  # Thai Excel's d-mmm-yyyy as text: 1-ธ.ค.-2569
         month = _MONTH_NAMES.get(month_key)
         if month is None:
-            raise DateParseError(f"unknown month {m.group(2)!r} in {value!r}", value=value, hint=_HINT)
+            raise DateParseError(t("unknown month {month!r} in {value!r}", month=m.group(2),
+                                   value=value), value=value, hint=t(_HINT))
         y = _year_to_ce(m.group(4), value, m.group(3))
         return _make(y, month, int(m.group(1)), value)
-    raise DateParseError(f"cannot read {value!r} as a date", value=value, hint=_HINT)
+    raise DateParseError(t("cannot read {value!r} as a date", value=value), value=value,
+                         hint=t(_HINT))
 
 
 def today_bangkok() -> date:

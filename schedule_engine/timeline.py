@@ -22,6 +22,7 @@ from schedule_engine.errors import (
 )
 from schedule_engine.model import Milestone, ProjectPlan, StepState, StepStatus, Timeline
 from schedule_engine.workcal import WorkingCalendar
+from schedule_engine.i18n import get_language, t, tn
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -40,6 +41,17 @@ class ResolvedStep:
     @property
     def unit(self) -> str:
         return self.rule.unit
+
+
+def _step_name(rule: StepRule) -> str:
+    return rule.name_th if get_language() == "th" else rule.name_en
+
+
+def _days(n: int, unit: str) -> str:
+    """``1 working day`` / ``7 working days`` / ``3 calendar days`` in the current language."""
+    if unit == "working":
+        return tn("{n} working day", "{n} working days", n)
+    return tn("{n} calendar day", "{n} calendar days", n)
 
 
 def parse_budget(value: object) -> Decimal:
@@ -103,8 +115,9 @@ def resolve_steps(method: Method, tier: Tier, on: date, *,
     for code in [*overrides, *with_set, *without_set]:
         if code not in by_code:
             raise StepSwitchError(
-                f"{method.code} ({tier.label}) has no step {code!r}", value=code,
-                hint=f"steps are: {valid}")
+                t("{method} ({tier}) has no step {code!r}", method=method.code, tier=tier.label,
+                  code=code), value=code,
+                hint=t("steps are: {steps}", steps=valid))
     both = with_set & without_set
     if both:
         raise StepSwitchError(f"step(s) {sorted(both)} both switched on and off", value=sorted(both),
@@ -121,9 +134,10 @@ def resolve_steps(method: Method, tier: Tier, on: date, *,
         if r.code in without_set:
             if not r.optional:
                 raise StepSwitchError(
-                    f"step {r.code!r} ({r.name_en}) is mandatory for {method.code} {tier.label} "
-                    f"and cannot be switched off ({r.legal_ref})", value=r.code,
-                    hint="remove --without " + r.code)
+                    t("step {code!r} ({name}) is mandatory for {method} {tier} and cannot be "
+                      "switched off ({ref})", code=r.code, name=_step_name(r), method=method.code,
+                      tier=tier.label, ref=r.legal_ref), value=r.code,
+                    hint=t("remove --without {code}", code=r.code))
             continue
         on_flag = (not r.optional) or r.default_on or r.code in with_set or r.code in overrides
         if not on_flag:
@@ -136,18 +150,22 @@ def resolve_steps(method: Method, tier: Tier, on: date, *,
                 if days != raw and not isinstance(raw, str):
                     raise ValueError
             except (TypeError, ValueError):
-                raise InputError(f"days for step {r.code!r} must be a whole number, got {raw!r}",
-                                 value=raw, hint=f"e.g. {r.code}={r.default_days}") from None
+                raise InputError(t("days for step {code!r} must be a whole number, got {raw!r}",
+                                   code=r.code, raw=raw),
+                                 value=raw, hint=t("e.g. {code}={days}", code=r.code,
+                                                   days=r.default_days)) from None
             if days < r.min_floor:
                 raise BelowLegalMinimumError(
-                    f"{days} {r.unit} days for step {r.code!r} ({r.name_en}) is below the legal "
-                    f"minimum of {r.min_days} {r.unit} days ({r.legal_ref})", value=raw,
-                    hint=f"use {r.code}={r.min_days} or more")
+                    t("{days} for step {code!r} ({name}) is below the legal minimum of {minimum} "
+                      "({ref})", days=_days(days, r.unit), code=r.code, name=_step_name(r),
+                      minimum=_days(r.min_days, r.unit), ref=r.legal_ref), value=raw,
+                    hint=t("use {code}={days} or more", code=r.code, days=r.min_days))
             if r.max_days is not None and days > r.max_days:
                 raise BelowLegalMinimumError(
-                    f"{days} {r.unit} days for step {r.code!r} ({r.name_en}) is above the legal "
-                    f"maximum of {r.max_days} {r.unit} days ({r.legal_ref})", value=raw,
-                    hint=f"use {r.code}={r.max_days} or less")
+                    t("{days} for step {code!r} ({name}) is above the legal maximum of {maximum} "
+                      "({ref})", days=_days(days, r.unit), code=r.code, name=_step_name(r),
+                      maximum=_days(r.max_days, r.unit), ref=r.legal_ref), value=raw,
+                    hint=t("use {code}={days} or less", code=r.code, days=r.max_days))
         out.append(ResolvedStep(rule=r, days=days))
         active.add(r.code)
     return tuple(out)

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from schedule_engine.dates import BE_OFFSET, BE_THRESHOLD, format_thai_date, parse_date
 from schedule_engine.i18n import N_, t
 from schedule_engine.errors import DateParseError, InputError
+from schedule_engine.i18n import t
 from schedule_engine.text import normalise_text
 
 # Excel / Google Sheets error values a broken formula leaves in a cell
@@ -120,9 +121,12 @@ def parse_id(value: object) -> str:
     check_excel_error(value)
     text = normalise_text(clean_text(value))
     if not text:
-        raise InputError("the project id is empty", value=value,
-                         hint="give every project a unique id (รหัสโครงการ)")
+        raise InputError(t("the project id is empty"), value=value,
+                         hint=t("give every project a unique id (รหัสโครงการ)"))
     return text
+
+
+NOT_POSITIVE = "not_positive"
 
 
 def parse_amount(value: object) -> Decimal:
@@ -131,19 +135,19 @@ def parse_amount(value: object) -> Decimal:
     Returns a Decimal rounded to satang (2 places). Negative, zero and unreadable amounts raise
     InputError.
     """
-    hint = "type the amount in baht, e.g. 1,500,000 or 1.5 ล้าน"
+    hint = t("type the amount in baht, e.g. 1,500,000 or 1.5 ล้าน")
     check_excel_error(value)
     if isinstance(value, bool) or value is None:
-        raise InputError("the amount is empty" if value is None else f"{value!r} is not an amount",
-                         value=value, hint=hint)
+        raise InputError(t("the amount is empty") if value is None
+                         else t("{value!r} is not an amount", value=value), value=value, hint=hint)
     if isinstance(value, (int, float, Decimal)):
         if isinstance(value, float) and not math.isfinite(value):
-            raise InputError(f"{value!r} is not an amount", value=value, hint=hint)
+            raise InputError(t("{value!r} is not an amount", value=value), value=value, hint=hint)
         amount = Decimal(str(value))
     else:
         text = clean_text(value).translate(_THAI_DIGITS).lower()
         if not text:
-            raise InputError("the amount is empty", value=value, hint=hint)
+            raise InputError(t("the amount is empty"), value=value, hint=hint)
         for word in _CURRENCY:
             text = text.replace(word, " ")
         text = text.replace(" ", "")
@@ -163,15 +167,18 @@ def parse_amount(value: object) -> Decimal:
                 raise InputError(t(MSG["decimal_comma"], text=clean_text(value)), value=value,
                                  hint=t(MSG["decimal_comma_hint"]))
         if not _NUMBER_RE.match(text):
-            raise InputError(f"cannot read {clean_text(value)!r} as an amount", value=value,
-                             hint=hint)
+            raise InputError(t("cannot read {value!r} as an amount", value=clean_text(value)),
+                             value=value, hint=hint)
         try:
             amount = Decimal(text) * multiplier
         except InvalidOperation:  # pragma: no cover - the regex already guards this
-            raise InputError(f"cannot read {value!r} as an amount", value=value, hint=hint) from None
+            raise InputError(t("cannot read {value!r} as an amount", value=value), value=value,
+                             hint=hint) from None
     if amount <= 0:
-        raise InputError(f"the amount must be above zero, got {clean_text(value)}", value=value,
-                         hint=hint)
+        err = InputError(t("the amount must be above zero, got {value}", value=clean_text(value)),
+                         value=value, hint=hint)
+        err.kind = NOT_POSITIVE  # callers tell this case apart without reading the (translated) text
+        raise err
     return amount.quantize(Decimal("0.01"))
 
 
@@ -190,8 +197,8 @@ def parse_bool(value: object, *, default: bool = False) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise InputError(f"{clean_text(value)!r} is not yes or no", value=value,
-                     hint="type ใช่ / yes / x to tick, leave blank or ไม่ / no otherwise")
+    raise InputError(t("{value!r} is not yes or no", value=clean_text(value)), value=value,
+                     hint=t("type ใช่ / yes / x to tick, leave blank or ไม่ / no otherwise"))
 
 
 def parse_date_cell(value: object) -> date:
@@ -263,8 +270,8 @@ def parse_email(value: object) -> str | None:
     if text.lower().startswith("mailto:"):
         text = text[7:]
     if not _EMAIL_RE.match(text):
-        raise InputError(f"{text!r} is not an e-mail address", value=value,
-                         hint="type one address like name@example.go.th")
+        raise InputError(t("{value!r} is not an e-mail address", value=text), value=value,
+                         hint=t("type one address like name@example.go.th"))
     return text.lower()
 
 

@@ -17,13 +17,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Mapping, Sequence
 
-from schedule_engine.dates import BE_OFFSET, fiscal_year, format_thai_date, today_bangkok
-from schedule_engine.i18n import N_, t
+from schedule_engine.dates import BE_OFFSET, fiscal_year, format_date, format_thai_date, today_bangkok
 from schedule_engine.errors import InputError
+from schedule_engine.i18n import N_, get_language, t
 from schedule_engine.model import SourceRef
 from schedule_engine.reconcile import DisbursementRecord
 from schedule_engine.text import normalise_text, text_key
-from sheets_io.cells import check_excel_error, clean_text, is_blank, parse_amount, parse_date_cell
+from sheets_io.cells import NOT_POSITIVE, check_excel_error, clean_text, is_blank, parse_amount, parse_date_cell
 from sheets_io.plans import parse_budget_source, parse_budget_type
 from sheets_io.settings import SheetsSettings
 from sheets_io.tables import Record, Table, TableSource, open_source
@@ -80,8 +80,8 @@ def _money(value: object, what: str, *, required: bool) -> Decimal:
     """A baht amount >= 0 (``parse_amount`` refuses zero; here 0 / blank / '-' are fine)."""
     if is_blank(value) or clean_text(value) == "-":
         if required:
-            raise InputError(f"the {what} is empty", value=value,
-                             hint="type the amount in baht from GFMIS, e.g. 1,500,000")
+            raise InputError(t("the {what} is empty", what=t(what)), value=value,
+                             hint=t("type the amount in baht from GFMIS, e.g. 1,500,000"))
         return Decimal("0.00")
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value == 0:
         return Decimal("0.00")
@@ -90,11 +90,12 @@ def _money(value: object, what: str, *, required: bool) -> Decimal:
     try:
         return parse_amount(value)
     except InputError as exc:
-        if "above zero" in exc.reason:
-            raise InputError(f"the {what} is negative ({clean_text(value)})", value=value,
-                             hint="amounts are never negative; copy the figure again from GFMIS"
-                             ) from None
-        raise
+        if getattr(exc, "kind", None) != NOT_POSITIVE:
+            raise
+        raise InputError(t("the {what} is negative ({value})", what=t(what), value=clean_text(value)),
+                         value=value,
+                         hint=t("amounts are never negative; copy the figure again from GFMIS")
+                         ) from None
 
 
 def read_disbursement(source: TableSource | str, *, settings: SheetsSettings | None = None,
@@ -144,9 +145,11 @@ def read_disbursement(source: TableSource | str, *, settings: SheetsSettings | N
         seen[key] += 1
         if seen[key] > 1:
             book.problems.append(InputError(
-                f"duplicate row: {dr.agency} / {dr.budget_type.value} / {dr.budget_source} as of "
-                f"{dr.as_of.isoformat()} is already on row {first_row[key]}", value=dr.agency,
-                hint="keep one row per agency, budget type, budget source and date").at(
+                t("duplicate row: {agency} / {budget_type} / {source} as of {as_of} is already "
+                  "on row {row}", agency=dr.agency, budget_type=dr.budget_type.value,
+                  source=dr.budget_source, as_of=format_date(dr.as_of, get_language()), row=first_row[key]),
+                value=dr.agency,
+                hint=t("keep one row per agency, budget type, budget source and date")).at(
                     _loc(label, rec, "agency")))
             continue
         first_row[key] = rec.row
@@ -237,24 +240,26 @@ def _read_row(rec: Record, label: str, settings: SheetsSettings) -> Disbursement
     agency = field_("agency", _agency)
     budget_type = field_("budget_type", parse_budget_type)
     budget_source = field_("budget_source", lambda v: parse_budget_source(v, settings.budget_sources))
-    allocated = field_("allocated", lambda v: _money(v, "allocation (ได้รับจัดสรร)", required=True))
-    committed = field_("committed", lambda v: _money(v, "commitment (ก่อหนี้ผูกพัน)", required=False))
-    disbursed = field_("disbursed", lambda v: _money(v, "disbursed amount (เบิกจ่าย)", required=False))
+    allocated = field_("allocated", lambda v: _money(v, N_("allocation (ได้รับจัดสรร)"), required=True))
+    committed = field_("committed", lambda v: _money(v, N_("commitment (ก่อหนี้ผูกพัน)"), required=False))
+    disbursed = field_("disbursed", lambda v: _money(v, N_("disbursed amount (เบิกจ่าย)"), required=False))
     as_of = field_("as_of", _as_of)
     if allocated == 0:
-        raise InputError("the allocation is zero", value=rec.get("allocated"),
-                         hint="leave out lines with no allocation").at(_loc(label, rec, "allocated"))
+        raise InputError(t("the allocation is zero"), value=rec.get("allocated"),
+                         hint=t("leave out lines with no allocation")).at(_loc(label, rec, "allocated"))
     if disbursed > allocated:
         raise InputError(
-            f"disbursed {disbursed:,.2f} is more than the allocation {allocated:,.2f}",
+            t("disbursed {disbursed} is more than the allocation {allocated}",
+              disbursed=f"{disbursed:,.2f}", allocated=f"{allocated:,.2f}"),
             value=rec.get("disbursed"),
-            hint="check both figures against GFMIS (after transfers); the row is left out"
+            hint=t("check both figures against GFMIS (after transfers); the row is left out")
         ).at(_loc(label, rec, "disbursed"))
     if disbursed + committed > allocated:
         raise InputError(
-            f"disbursed + commitments {disbursed + committed:,.2f} exceed the allocation "
-            f"{allocated:,.2f}", value=rec.get("committed"),
-            hint="check the commitment (PO) figure against GFMIS; the row is left out"
+            t("disbursed + commitments {total} exceed the allocation {allocated}",
+              total=f"{disbursed + committed:,.2f}", allocated=f"{allocated:,.2f}"),
+            value=rec.get("committed"),
+            hint=t("check the commitment (PO) figure against GFMIS; the row is left out")
         ).at(_loc(label, rec, "committed"))
     return DisbursementRecord(
         agency=agency, budget_type=budget_type, budget_source=budget_source, allocated=allocated,
@@ -265,14 +270,14 @@ def _read_row(rec: Record, label: str, settings: SheetsSettings) -> Disbursement
 def _agency(value: object) -> str:
     text = normalise_text(clean_text(value))  # the same key as the plan tab's agency
     if not text:
-        raise InputError("the agency is empty", value=value, hint="type the agency's name")
+        raise InputError(t("the agency is empty"), value=value, hint=t("type the agency's name"))
     return text
 
 
 def _as_of(value: object):
     if is_blank(value):
-        raise InputError("the as-of date is missing", value=value,
-                         hint="type the GFMIS report date, e.g. 31/10/2569")
+        raise InputError(t("the as-of date is missing"), value=value,
+                         hint=t("type the GFMIS report date, e.g. 31/10/2569"))
     return parse_date_cell(value)
 
 

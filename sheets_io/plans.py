@@ -51,6 +51,8 @@ from sheets_io.cells import (
 )
 from sheets_io.settings import PLAN_REQUIRED, PROGRESS_REQUIRED, SheetsSettings
 from sheets_io.tables import Record, Table, TableSource, open_source
+from schedule_engine.dates import format_date
+from schedule_engine.i18n import N_, get_language, t
 
 OK = "OK"
 
@@ -156,25 +158,25 @@ def parse_budget_type(value: object) -> BudgetType:
     for bt, names in _BUDGET_TYPES.items():
         if k in {_key(n) for n in names}:
             return bt
-    raise InputError(f"{clean_text(value)!r} is not a budget type" if k else
-                     "the budget type is empty", value=value,
-                     hint="type งบประจำ (recurrent) or งบลงทุน (investment)")
+    raise InputError(t("{value!r} is not a budget type", value=clean_text(value)) if k else
+                     t("the budget type is empty"), value=value,
+                     hint=t("type งบประจำ (recurrent) or งบลงทุน (investment)"))
 
 
 def parse_budget_source(value: object, known: tuple[str, ...]) -> str:
     text = clean_text(value)
     k = _key(text)
     if not k:
-        raise InputError("the budget source is empty", value=value,
-                         hint="type one of: " + ", ".join(known))
+        raise InputError(t("the budget source is empty"), value=value,
+                         hint=t("type one of: {choices}", choices=", ".join(known)))
     for name in known:
         if k == _key(name) or k in {_key(a) for a in _SOURCE_ALIASES.get(name, ())}:
             return name
     for name in known:  # "เงินกู้ (โควิด 2019)", "งบเหลื่อมปี 2569": keep the detail as typed
         if k.startswith(_key(name)):
             return text
-    raise InputError(f"{text!r} is not a known budget source", value=value,
-                     hint="type one of: " + ", ".join(known))
+    raise InputError(t("{value!r} is not a known budget source", value=text), value=value,
+                     hint=t("type one of: {choices}", choices=", ".join(known)))
 
 
 _OVERRIDE_SPLIT = re.compile(r"[;,\n]+")
@@ -193,8 +195,9 @@ def resolve_step(method: Method, text: object) -> str:
     """A step code from its code, Thai or English name (for ``method``); InputError if unknown."""
     code = _step_index(method).get(_key(text))
     if code is None:
-        raise StepSwitchError(f"{method.code} has no step {clean_text(text)!r}", value=text,
-                              hint="steps are: " + ", ".join(method.step_codes()))
+        raise StepSwitchError(t("{method} has no step {step!r}", method=method.code,
+                                step=clean_text(text)), value=text,
+                              hint=t("steps are: {steps}", steps=", ".join(method.step_codes())))
     return code
 
 
@@ -211,7 +214,7 @@ def parse_day_overrides(value: object, method: Method
     off: set[str] = set()
     if not text:
         return days, frozenset(), frozenset()
-    hint = "write step=days separated by ';', e.g. invitation=7; appeal=10 (or draft_hearing=off)"
+    hint = t("write step=days separated by ';', e.g. invitation=7; appeal=10 (or draft_hearing=off)")
     for item in _OVERRIDE_SPLIT.split(str(value).translate(
             str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))):
         item = clean_text(item)
@@ -219,7 +222,7 @@ def parse_day_overrides(value: object, method: Method
             continue
         m = _OVERRIDE_ITEM.match(item)
         if not m:
-            raise InputError(f"cannot read {item!r}", value=value, hint=hint)
+            raise InputError(t("cannot read {item!r}", item=item), value=value, hint=hint)
         code = resolve_step(method, m.group(1))
         what = _key(m.group(2)).removesuffix("วันทำการ").removesuffix("วัน").removesuffix("days")
         if what in ("on", "เปิด", "ใช้", "yes", "ใช่"):
@@ -268,7 +271,7 @@ class _RowCheck:
 def _required_text(value: object, what: str, hint: str) -> str:
     text = clean_text(value)
     if not text:
-        raise InputError(f"the {what} is empty", value=value, hint=hint)
+        raise InputError(t("the {what} is empty", what=t(what)), value=value, hint=t(hint))
     return text
 
 
@@ -349,10 +352,11 @@ def read_plans(source: "TableSource | str", *, settings: SheetsSettings | None =
     if numeric_ids:
         first = records[0]
         book.warnings.append(InputError(
-            f"{len(numeric_ids)} project id(s) are stored as numbers (rows "
-            f"{', '.join(map(str, numeric_ids[:5]))}{', …' if len(numeric_ids) > 5 else ''}); "
-            f"an id like 0012 would already have lost its zeros", value=None,
-            hint="format the id column as plain text (Format → Number → Plain text)").at(
+            t("{n} project id(s) are stored as numbers (rows {rows}); an id like 0012 would "
+              "already have lost its zeros", n=len(numeric_ids),
+              rows=", ".join(map(str, numeric_ids[:5])) + (", …" if len(numeric_ids) > 5 else "")),
+            value=None,
+            hint=t("format the id column as plain text (Format → Number → Plain text)")).at(
                 src.location(first.tab, None, first.column("project_id"))))
     for rec in records:
         if _is_total_row(rec):
@@ -412,13 +416,14 @@ def _read_plan_row(book: PlanBook, src: TableSource, rec: Record, rows_by_id: di
         dup_rows = rows_by_id.get(pid, [])
         if len(dup_rows) > 1:
             others = ", ".join(str(r) for r in dup_rows if r != rec.row)
-            chk.add(InputError(f"project id {pid!r} is also used on row(s) {others}", value=pid,
-                               hint="every project needs its own id; change or delete the copy "
-                                    "(all rows with this id are held until then)"), "project_id")
-    agency = chk.field("agency", _required_text, "agency", "type the agency (หน่วยงาน)")
+            chk.add(InputError(t("project id {pid!r} is also used on row(s) {rows}", pid=pid,
+                                 rows=others), value=pid,
+                               hint=t("every project needs its own id; change or delete the copy "
+                                      "(all rows with this id are held until then)")), "project_id")
+    agency = chk.field("agency", _required_text, N_("agency"), N_("type the agency (หน่วยงาน)"))
     if agency is not None:
         agency = normalise_text(agency)  # one key across the plan and disbursement tabs
-    name = chk.field("name", _required_text, "project name", "type the project name")
+    name = chk.field("name", _required_text, N_("project name"), N_("type the project name"))
     budget_type = chk.field("budget_type", parse_budget_type)
     budget_source = chk.field("budget_source", parse_budget_source, settings.budget_sources)
     amount = chk.field("amount", parse_amount)
@@ -428,13 +433,15 @@ def _read_plan_row(book: PlanBook, src: TableSource, rec: Record, rows_by_id: di
     start_ok = not any(e.location.column == rec.column("start") for e in chk.errors)
     deadline_ok = not any(e.location.column == rec.column("contract_by") for e in chk.errors)
     if start is None and contract_by is None and start_ok and deadline_ok:
-        chk.add(InputError("neither a start date nor a contract-signing deadline is given",
-                           hint=f"fill in {rec.column('start')} (or {rec.column('contract_by')})"),
+        chk.add(InputError(t("neither a start date nor a contract-signing deadline is given"),
+                           hint=t("fill in {start} (or {deadline})", start=rec.column("start"),
+                                  deadline=rec.column("contract_by"))),
                 "start")
     if start is not None and contract_by is not None and contract_by < start:
-        chk.add(InputError(f"the contract deadline {contract_by.isoformat()} is before the start "
-                           f"{start.isoformat()}", value=rec.get("contract_by"),
-                           hint="check both dates (day first: 20/07/2570)"), "contract_by")
+        chk.add(InputError(t("the contract deadline {deadline} is before the start {start}",
+                             deadline=format_date(contract_by, get_language()),
+                             start=format_date(start, get_language())), value=rec.get("contract_by"),
+                           hint=t("check both dates (day first: 20/07/2570)")), "contract_by")
     overrides: tuple = ({}, frozenset(), frozenset())
     if method is not None and not is_blank(rec.get("day_overrides")):
         got = chk.field("day_overrides", parse_day_overrides, method)
@@ -480,9 +487,11 @@ def _read_plan_row(book: PlanBook, src: TableSource, rec: Record, rows_by_id: di
     assert plan is not None and timeline is not None
     if contract_by is not None and start is not None and timeline.contract_date > contract_by:
         book.warnings.append(InputError(
-            f"starting {start.isoformat()}, the contract is signed {timeline.contract_date.isoformat()}"
-            f", after the deadline {contract_by.isoformat()}", value=rec.get("contract_by"),
-            hint="start earlier or shorten optional steps").at(chk.loc("contract_by")))
+            t("starting {start}, the contract is signed {signed}, after the deadline {deadline}",
+              start=format_date(start, get_language()),
+              signed=format_date(timeline.contract_date, get_language()),
+              deadline=format_date(contract_by, get_language())), value=rec.get("contract_by"),
+            hint=t("start earlier or shorten optional steps")).at(chk.loc("contract_by")))
     book.plans.append(plan)
     book.timelines[plan.project_id] = timeline
     book.row_status[rec.row] = OK
@@ -491,8 +500,8 @@ def _read_plan_row(book: PlanBook, src: TableSource, rec: Record, rows_by_id: di
 def _resolve_method(value: object, rulebook: Rulebook) -> Method:
     text = clean_text(value)
     if not text:
-        raise UnknownMethodError("the procurement method is empty", value=value,
-                                 hint="use one of: " + ", ".join(rulebook.codes()))
+        raise UnknownMethodError(t("the procurement method is empty"), value=value,
+                                 hint=t("use one of: {choices}", choices=", ".join(rulebook.codes())))
     return rulebook.resolve_method(text)
 
 
@@ -516,9 +525,9 @@ def _read_progress(book: PlanBook, src: TableSource, table: Table, rulebook: Rul
             book.problems.extend(chk.errors)
             continue
         if pid not in known_ids:
-            chk.add(InputError(f"project id {pid!r} is not in the plan tab "
-                               f"'{settings.plans_tab}'", value=pid,
-                               hint="check the id (leading zeros count) or add the project"),
+            chk.add(InputError(t("project id {pid!r} is not in the plan tab '{tab}'", pid=pid,
+                                 tab=settings.plans_tab), value=pid,
+                               hint=t("check the id (leading zeros count) or add the project")),
                     "project_id")
             book.problems.extend(chk.errors)
             continue
@@ -538,14 +547,15 @@ def _read_progress(book: PlanBook, src: TableSource, table: Table, rulebook: Rul
                 if _key(step_text) in APPEAL_FILED_WORDS:
                     continue  # the filing itself is not a step with a date of its own
             elif code is not None and code not in {s.code for s in book.timelines[pid].steps}:
-                chk.add(StepSwitchError(f"step {code!r} is not part of this project's timeline",
-                                        value=step_text,
-                                        hint="steps are: " + ", ".join(
-                                            s.code for s in book.timelines[pid].steps)), "step")
+                chk.add(StepSwitchError(t("step {code!r} is not part of this project's timeline",
+                                          code=code), value=step_text,
+                                        hint=t("steps are: {steps}", steps=", ".join(
+                                            s.code for s in book.timelines[pid].steps))), "step")
         actual = chk.field("actual", parse_optional_date)
         if actual is not None and actual > today:
-            chk.add(InputError(f"the actual date {actual.isoformat()} is in the future", value=
-                               rec.get("actual"), hint="record a step only once it is done"),
+            chk.add(InputError(t("the actual date {actual} is in the future",
+                                 actual=format_date(actual, get_language())),
+                               value=rec.get("actual"), hint=t("record a step only once it is done")),
                     "actual")
         note = chk.field("note", clean_text)
         if chk.errors:
@@ -562,8 +572,9 @@ def _read_progress(book: PlanBook, src: TableSource, table: Table, rulebook: Rul
         key = (pid, code)
         if key in seen:
             book.warnings.append(InputError(
-                f"step {code!r} of project {pid!r} is also recorded on row {seen[key]}; using "
-                f"row {rec.row}", value=step_text, hint="delete the older row").at(chk.loc("step")))
+                t("step {code!r} of project {pid!r} is also recorded on row {first}; using row {row}",
+                  code=code, pid=pid, first=seen[key], row=rec.row), value=step_text,
+                hint=t("delete the older row")).at(chk.loc("step")))
         seen[key] = rec.row
         kept[key] = StepProgress(
             project_id=pid, step_code=code, actual=actual, note=note or "",

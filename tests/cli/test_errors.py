@@ -103,12 +103,14 @@ def procal(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
            if not k.startswith(("PROCAL_", "GOOGLE_")) and k not in ("COLUMNS", "LINES")}
     env.update(HOME=str(cwd / "home"), XDG_CONFIG_HOME=str(cwd / "xdg"),  # no saved login
                PROCAL_GOOGLE_API_ROOT="http://127.0.0.1:9/", PYTHONPATH=str(ROOT))
+    if "PROCAL_LANG" in os.environ:  # the lang_en fixture: the wording checked below is English
+        env["PROCAL_LANG"] = os.environ["PROCAL_LANG"]
     return subprocess.run(PROCAL + args, cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=120)
 
 
 @pytest.mark.parametrize("args,expected", CASES)
-def test_bad_input_is_one_line_and_exit_2(args, expected, workdir):
+def test_bad_input_is_one_line_and_exit_2(args, expected, workdir, lang_en):
     res = procal(args, workdir)
     assert "Traceback" not in res.stderr + res.stdout, res.stderr
     assert res.returncode == 2, (res.returncode, res.stderr)

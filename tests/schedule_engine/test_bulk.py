@@ -1,9 +1,13 @@
 from datetime import date
 
 import numpy as np
+import pytest
 
 from schedule_engine import build_timeline
 from schedule_engine.bulk import plan_many
+
+# these tests pin the English wording; the Thai texts are checked in test_thai_messages.py
+pytestmark = pytest.mark.usefixtures("lang_en")
 
 
 def test_bulk_equals_scalar_for_every_milestone(rulebook, cal):

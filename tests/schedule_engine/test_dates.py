@@ -96,6 +96,9 @@ def test_parse_numpy_values():
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
+# these tests pin the English wording; the Thai texts are checked in test_thai_messages.py
+pytestmark = pytest.mark.usefixtures("lang_en")
+
 _TH = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
 

@@ -17,6 +17,9 @@ from schedule_engine import (
     timeline_for_plan,
 )
 
+# these tests pin the English wording; the Thai texts are checked in test_thai_messages.py
+pytestmark = pytest.mark.usefixtures("lang_en")
+
 
 def ends(t):
     return {s.code: s.end for s in t.steps}
@@ -137,7 +140,7 @@ def test_errors(rulebook, cal):
         build_timeline(rulebook, cal, method="e-bidding", budget=1e6, start=date(2017, 1, 5))
 
 
-def test_timeline_for_plan_places_errors_on_the_row(rulebook, cal, lang_en):
+def test_timeline_for_plan_places_errors_on_the_row(rulebook, cal):
     plan = ProjectPlan(project_id="P1", agency="A", name="n", budget_type="investment",
                        budget_source="x", amount=Decimal("450000"), method="e-bidding",
                        start=date(2022, 7, 20), source_ref=SourceRef("wb.xlsx", "plan", 7))
