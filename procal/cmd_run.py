@@ -30,6 +30,7 @@ from rich.table import Table
 from procal import output as say
 from procal.google_clients import google_clients_for
 from schedule_engine.errors import ProcalError, SourceError
+from schedule_engine.i18n import N_, get_language, t as tr
 
 EXAMPLE_WORKBOOK = Path("examples") / "plans.xlsx"
 EXAMPLE_TARGETS = Path("examples") / "targets"
@@ -362,6 +363,20 @@ def _apply(plan, be, ledger, console, progress, what, apply_sync):
         return apply_sync(plan, be, ledger, progress=lambda n: bar.advance(task, n))
 
 
+# sync counts and target modes as people read them (schedule_engine.i18n catalogue)
+_COUNT_LABELS = {
+    "created": N_("created"), "updated": N_("updated"), "deleted": N_("deleted"),
+    "unchanged": N_("unchanged"), "held": N_("held"), "restored": N_("restored"),
+    "hand_edited": N_("hand-edited"), "errors": N_("errors"), "create": N_("to create"),
+    "update": N_("to update"), "delete": N_("to delete"),
+}
+_MODES = {"pro_rata": N_("pro rata"), "quarter_end": N_("quarter end")}
+
+
+def _counts(counts: dict) -> str:
+    return ", ".join(f"{tr(_COUNT_LABELS.get(k, k))} {v}" for k, v in counts.items())
+
+
 def _add(table: Table, what: str, value: str) -> None:
     table.add_row(escape(what), escape(value))
 
@@ -377,26 +392,26 @@ def print_summary(result: RunResult, settings, console: Console, err: Console) -
         say.row_error(p, err)
     for p in getattr(result.scoring, "problems", ()):
         say.row_error(p, err)
-    t = Table(title="procal run" + (" (dry run: nothing written)" if result.dry_run else ""),
+    t = Table(title="procal run" + (tr(" (dry run: nothing written)") if result.dry_run else ""),
               show_header=False)
     t.add_column("what")
     t.add_column("result")
-    _add(t, "source", result.source)
-    _add(t, "plans", f"{result.plan_rows} projects read, {len(result.plan_problems)} row error(s)")
+    _add(t, tr("source"), result.source)
+    _add(t, tr("plans"), tr("{n} projects read, {errors} row error(s)", n=result.plan_rows,
+                            errors=len(result.plan_problems)))
     if result.forecasts:
         n = {s: sum(1 for f in result.forecasts.values() if f.state.value == s)
              for s in ("at_risk", "lost", "on_track", "done")}
-        _add(t, "forecast", f"{n['at_risk']} at risk, {n['lost']} lost, {n['on_track']} on track, "
-                            f"{n['done']} signed (procal forecast lists them)")
-    for label, plan, rep in (("milestones", result.milestone_plan, result.milestone_report),
-                             ("reminders", result.reminder_plan, result.reminder_report)):
+        _add(t, tr("forecast"), tr("{at_risk} at risk, {lost} lost, {on_track} on track, {done} signed "
+                                   "(procal forecast lists them)", **n))
+    for label, plan, rep in ((tr("milestones"), result.milestone_plan, result.milestone_report),
+                             (tr("reminders"), result.reminder_plan, result.reminder_report)):
         if plan is None:
             continue
         if rep is not None:
-            _add(t, label, f"{result.backend}: {rep.summary_line()}")
+            _add(t, label, f"{result.backend}: {_counts(rep.as_dict())}")
         else:
-            c = plan.counts()
-            _add(t, label, f"{result.backend} (plan): " + ", ".join(f"{k} {v}" for k, v in c.items()))
+            _add(t, label, f"{result.backend} ({tr('plan')}): {_counts(plan.counts())}")
     sc = result.scoring
     if sc is not None and sc.board is not None:
         awards = sum(1 for a in sc.board.agencies if a.award)
@@ -404,33 +419,38 @@ def print_summary(result: RunResult, settings, console: Console, err: Console) -
                           + (f", {len(sc.problems)} deduction row error(s)" if sc.problems else ""))
         if sc.event_report is not None:
             _add(t, "score events", f"{result.backend}: {sc.event_report.summary_line()}")
-    _add(t, "disbursement", f"{result.disbursement_rows} rows, "
-                              f"{len(result.disbursement_problems)} row error(s)")
+    _add(t, tr("disbursement"), tr("{n} rows, {errors} row error(s)", n=result.disbursement_rows,
+                                   errors=len(result.disbursement_problems)))
     recon = result.reconciliation
     if recon is not None:
-        from schedule_engine.dates import format_thai_date
+        from schedule_engine.dates import format_date
 
         p = recon.province
         behind = [a for a in recon.agencies if a.total.behind]
-        _add(t, "province", f"as of {format_thai_date(recon.as_of)} (FY{recon.fiscal_year}): "
-                              f"disbursed {pct(p.disbursement_pct)} % of {baht(p.allocated)} baht, "
-                              f"target {pct(p.disbursement_target_pct)} % ({recon.mode})"
-                              + (" — ILLUSTRATIVE targets" if recon.illustrative_targets else ""))
-        _add(t, "agencies", f"{len(recon.agencies)} agencies, {len(behind)} behind target, "
-                              f"{len(recon.late_milestones)} late milestone(s)")
+        _add(t, tr("province"), tr(
+            "as of {date} (FY{fy}): disbursed {pct} % of {allocated} baht, target {target} % ({mode})",
+            date=format_date(recon.as_of, get_language()), fy=recon.fiscal_year,
+            pct=pct(p.disbursement_pct), allocated=baht(p.allocated),
+            target=pct(p.disbursement_target_pct), mode=tr(_MODES.get(recon.mode, recon.mode)))
+            + (tr(" — ILLUSTRATIVE targets") if recon.illustrative_targets else ""))
+        _add(t, tr("agencies"), tr("{n} agencies, {behind} behind target, {late} late milestone(s)",
+                                   n=len(recon.agencies), behind=len(behind),
+                                   late=len(recon.late_milestones)))
         for s in recon.by_budget_source:
             f = s.figures
-            _add(t, f"  {s.budget_source}", f"{pct(f.disbursement_pct)} % "
-                      f"(target {pct(f.disbursement_target_pct)} %), allocated {baht(f.allocated)}")
+            _add(t, f"  {s.budget_source}", tr("{pct} % (target {target} %), allocated {allocated}",
+                                               pct=pct(f.disbursement_pct),
+                                               target=pct(f.disbursement_target_pct),
+                                               allocated=baht(f.allocated)))
     if result.write_report is not None:
         w = result.write_report
-        _add(t, "write-back", ", ".join(f"{k}: {v} rows" for k, v in w.tabs.items())
-                  + (" (already up to date: not rewritten)" if w.unchanged else "")
-                  if w.written else "off ([sheets] write_back = false)")
+        _add(t, tr("write-back"), ", ".join(tr("{tab}: {n} rows", tab=k, n=v) for k, v in w.tabs.items())
+                  + (tr(" (already up to date: not rewritten)") if w.unchanged else "")
+                  if w.written else tr("off ([sheets] write_back = false)"))
     if result.report_files:
-        _add(t, "reports", str(Path(result.report_files[0]).parent.resolve()))
+        _add(t, tr("reports"), str(Path(result.report_files[0]).parent.resolve()))
     if result.backend == "ics" and not result.dry_run:
-        _add(t, "ics feeds", str(Path(settings.sync.out_dir).resolve()))
+        _add(t, tr("ics feeds"), str(Path(settings.sync.out_dir).resolve()))
     console.print(t)
 
 
