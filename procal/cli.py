@@ -17,7 +17,7 @@ import typer.main
 
 from procal import output as say
 from schedule_engine.errors import ProcalError
-from schedule_engine.i18n import set_language
+from schedule_engine.i18n import reset_language, set_language
 
 # click's exception base, found through typer's public BadParameter: typer ≥ 0.2x vendors click
 # privately (typer._click), older typer uses click itself; this works with both.
@@ -147,6 +147,7 @@ def main(argv: list[str] | None = None) -> None:
     """Console-script entry point. Every failure is one line on stderr and exit 2:
     a ProcalError (bad input, config, source, Google) or a usage error (unknown option, missing
     argument). Commands end with ``typer.Exit(code)``; that code is the process's exit status."""
+    reset_language()  # --lang, PROCAL_LANG or [run] lang decide anew for every invocation
     try:
         argv = _normalise_argv(sys.argv[1:] if argv is None else list(argv))
         code = app(args=argv, prog_name="procal", standalone_mode=False)

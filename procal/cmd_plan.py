@@ -16,6 +16,7 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from procal import output as say
@@ -30,6 +31,7 @@ from schedule_engine import (
 from schedule_engine.catalogue import Method, Rulebook, format_baht
 from schedule_engine.dates import format_date, today_bangkok
 from schedule_engine.i18n import get_language, set_language
+from schedule_engine.thaitext import display_width, wrap
 from schedule_engine.model import Timeline
 
 APPEAL_EXTENSIONS = ("appeal_committee_extension_1", "appeal_committee_extension_2")
@@ -42,12 +44,16 @@ _T = {
            "ref": "อ้างอิง", "wd": "วันทำการ", "cd": "วัน", "budget": "วงเงิน", "baht": "บาท",
            "tier": "ช่วงวงเงิน", "contract": "ลงนามสัญญา", "from": "เริ่ม", "deadline": "กำหนดลงนาม",
            "latest": "วันเริ่มช้าที่สุด", "optional": "เลือกได้", "min": "ขั้นต่ำ", "unit": "หน่วย",
-           "conf": "ความเชื่อมั่น", "method": "วิธี", "code": "รหัส", "default": "ปกติ"},
+           "conf": "ความเชื่อมั่น", "method": "วิธี", "code": "รหัส", "default": "ปกติ",
+           "conf_short": "ระดับ", "min_default": "ขั้นต่ำ / ปกติ", "wd_long": "วันทำการ",
+           "cd_long": "วันปฏิทิน", "on": "เปิด", "off": "ปิด"},
     "en": {"no": "#", "step": "Step", "days": "Days (min)", "start": "From", "end": "Due",
            "ref": "Legal ref.", "wd": "wd", "cd": "cd", "budget": "Budget", "baht": "baht",
            "tier": "tier", "contract": "contract", "from": "start", "deadline": "deadline",
            "latest": "latest start", "optional": "optional", "min": "min", "unit": "unit",
-           "conf": "conf.", "method": "Method", "code": "Code", "default": "default"},
+           "conf": "conf.", "method": "Method", "code": "Code", "default": "default",
+           "conf_short": "Conf.", "min_default": "Min / default", "wd_long": "working days",
+           "cd_long": "calendar days", "on": "on", "off": "off"},
 }
 
 
@@ -116,12 +122,33 @@ def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
     return v
 
 
+def _fit(total: int, fixed: list[int], weights: list[float], min_flex: int = 8) -> list[int]:
+    """Widths of the flexible columns of a boxed rich table ``total`` columns wide: each column
+    costs its width + 3 (padding and a rule), the table one more."""
+    n = len(fixed) + len(weights)
+    room = max(min_flex * len(weights), total - (3 * n + 1) - sum(fixed))
+    widths = [max(min_flex, int(room * w / sum(weights))) for w in weights]
+    widths[0] += max(0, room - sum(widths))
+    return widths
+
+
+def _cell(text: str, width: int) -> str:
+    """``text`` wrapped at (Thai) word boundaries to ``width`` columns, as rich cell text."""
+    return escape("\n".join(wrap(text, width)))
+
+
+def _width_of(values) -> int:
+    return max((display_width(line) for v in values for line in str(v).split("\n")), default=1)
+
+
 def render_table(timeline: Timeline, lang: str = "th", console: Console | None = None,
                  calendar=None) -> None:
-    """Print the timeline as a table (like the Khon Kaen treasury calculator)."""
+    """Print the timeline as a table (like the Khon Kaen treasury calculator), Thai wrapped at
+    word boundaries to the console width."""
     t, L = timeline, _T[lang]
     calendar = calendar or default_calendar()
     console = console or Console()
+    total = console.width
     name = t.method_name_th if lang == "th" else t.method_name_en
     head = (f"{name} — {L['budget']} {format_baht(t.budget)} {L['baht']} ({L['tier']} {t.tier_label})\n"
             f"{L['from']} {format_date(t.start, lang)} → {L['contract']} {format_date(t.contract_date, lang)}")
@@ -131,20 +158,33 @@ def render_table(timeline: Timeline, lang: str = "th", console: Console | None =
     cd = (t.contract_date - t.start).days
     caption = (f"รวม {wd} วันทำการ ({cd} วันปฏิทิน)" if lang == "th"
                else f"total {wd} working days ({cd} calendar days)")
-    table = Table(title=head, title_justify="left", show_lines=False, caption=caption,
-                  caption_justify="right")
-    table.add_column(L["no"], justify="right")
-    table.add_column(L["step"], overflow="fold")
-    table.add_column(L["days"], justify="right", no_wrap=True)
-    table.add_column(L["start"], no_wrap=True)
-    table.add_column(L["end"], no_wrap=True)
+    rows = []
     for i, s in enumerate(t.steps, start=1):
         unit = L["wd"] if s.unit == "working" else L["cd"]
         step_name = s.name_th if lang == "th" else s.name_en
         if s.optional:
             step_name += f" ({L['optional']})"
-        table.add_row(str(i), step_name, f"{s.days} {unit} ({_min_cell(s.min_days)})",
-                      format_date(s.start, lang), format_date(s.end, lang))
+        rows.append((str(i), step_name, f"{s.days} {unit}", f"({_min_cell(s.min_days)})",
+                     format_date(s.start, lang), format_date(s.end, lang)))
+    one_line_days = [f"{r[2]} {r[3]}" for r in rows]
+    dates = [r[4] for r in rows] + [r[5] for r in rows] + [L["start"], L["end"]]
+    fixed = [_width_of([r[0] for r in rows] + [L["no"]]), _width_of(one_line_days + [L["days"]]),
+             _width_of(dates), _width_of(dates)]
+    (step_w,) = _fit(total, fixed, [1.0])
+    two_line = step_w < 16  # narrow terminal: days and minimum on two lines
+    if two_line:
+        fixed[1] = _width_of([r[2] for r in rows] + [r[3] for r in rows] + wrap(L["days"], 10))
+        (step_w,) = _fit(total, fixed, [1.0])
+    table = Table(title=_cell(head, max(20, total - 1)), title_justify="left", show_lines=False,
+                  caption=escape(caption), caption_justify="right")
+    table.add_column(L["no"], justify="right", width=fixed[0])
+    table.add_column(_cell(L["step"], step_w), width=step_w, overflow="fold")
+    table.add_column(_cell(L["days"], fixed[1]), justify="right", width=fixed[1], overflow="fold")
+    table.add_column(L["start"], width=fixed[2], no_wrap=True)
+    table.add_column(L["end"], width=fixed[3], no_wrap=True)
+    for (no, step, days, mn, start, end), one in zip(rows, one_line_days, strict=True):
+        table.add_row(no, _cell(step, step_w), escape(f"{days}\n{mn}" if two_line else one),
+                      start, end)
     console.print(table)
     if any(s.min_days is None for s in t.steps):
         console.print(_UNKNOWN_NOTE[lang], markup=False)
@@ -161,37 +201,50 @@ def render_csv(timeline: Timeline) -> str:
     return buf.getvalue()
 
 
+CONFIDENCE_LEGEND = {
+    "th": ("ความเชื่อมั่นของแหล่งที่มา: P = ตัวบทกฎหมายหรือระเบียบฉบับจริง, T = คำแปลจากราชกิจจานุเบกษา, "
+           "S = แหล่งรอง (คู่มือ หนังสือเวียน), U = ยังไม่ได้ยืนยันจากแหล่งทางการ (แนวปฏิบัติ)"),
+    "en": ("Confidence of the source: P = primary legal text, T = Gazette translation, "
+           "S = secondary source (manual, circular), U = unverified (common practice)"),
+}
+
+
 def render_methods(rulebook: Rulebook, on: date, lang: str = "th", method: Method | None = None,
                    console: Console | None = None) -> None:
+    """The rulebook as tables wrapped to the console width, then the P/T/S/U legend."""
     console = console or Console()
     L = _T[lang]
+    total = console.width
+    unit_names = {"working": L["wd_long"], "calendar": L["cd_long"]}
     for m in ([method] if method else rulebook.methods):
         for tier in m.tiers_in_force(on):
             title = f"{m.code} — {m.name_th if lang == 'th' else m.name_en} — {tier.label}"
-            table = Table(title=title, title_justify="left")
-            table.add_column(L["code"], no_wrap=True)
-            table.add_column(L["step"], overflow="fold")
-            table.add_column(L["min"], justify="right")
-            table.add_column(L["default"], justify="right")
-            table.add_column(L["unit"])
-            table.add_column(L["ref"], overflow="fold")
-            table.add_column(L["conf"], justify="center")
-            unknown = False
-            for r in m.steps_for(tier.code, on, appeal_filed=m.has_appeal()):
+            rules = m.steps_for(tier.code, on, appeal_filed=m.has_appeal())
+            days = [_min_cell(r.min_days) + (f"–{r.max_days}" if r.max_days is not None else "")
+                    + f" / {r.default_days}" for r in rules]
+            unknown = any(r.min_days is None for r in rules)
+            fixed = [_width_of(days + list(unit_names.values()) + wrap(L["min_default"], 9)),
+                     _width_of([L["conf_short"], "U"])]
+            step_w, ref_w = _fit(total, fixed, [0.55, 0.45], min_flex=10)
+            table = Table(title=_cell(title, max(20, total - 1)), title_justify="left")
+            table.add_column(_cell(L["step"], step_w), width=step_w, overflow="fold")
+            table.add_column(_cell(L["min_default"], fixed[0]), justify="right", width=fixed[0],
+                             overflow="fold")
+            table.add_column(_cell(L["ref"], ref_w), width=ref_w, overflow="fold")
+            table.add_column(L["conf_short"], justify="center", width=fixed[1])
+            for r, d in zip(rules, days, strict=True):
                 nm = r.name_th if lang == "th" else r.name_en
                 if r.optional:
-                    nm += f" ({L['optional']}{', on' if r.default_on else ', off'})"
+                    nm += f" ({L['optional']}, {L['on'] if r.default_on else L['off']})"
                 if r.branch:
                     nm += " (เมื่อมีผู้อุทธรณ์)" if lang == "th" else " (if an appeal is filed)"
-                mn = _min_cell(r.min_days)
-                if r.max_days is not None:
-                    mn += f" – {r.max_days}"
-                unknown |= r.min_days is None
-                table.add_row(r.code, nm, mn, str(r.default_days),
-                              L["wd"] if r.unit == "working" else L["cd"], r.legal_ref, r.confidence)
+                table.add_row(_cell(nm, step_w) + "\n[dim]" + _cell(r.code, step_w) + "[/]",
+                              escape(f"{d}\n{unit_names[r.unit]}"), _cell(r.legal_ref, ref_w),
+                              r.confidence)
             console.print(table)
             if unknown:
                 console.print(_UNKNOWN_NOTE[lang], markup=False)
+    console.print(_cell(CONFIDENCE_LEGEND[lang], max(20, total - 1)))
 
 
 def register(app: typer.Typer) -> None:
@@ -238,12 +291,18 @@ def register(app: typer.Typer) -> None:
             without_steps=_split(without), appeal_filed=appeal_filed,
         )
         if fmt == "json":
-            typer.echo(json.dumps(timeline.to_dict(), ensure_ascii=False, indent=2))
+            data = timeline.to_dict()
+            if explain:  # the explanation travels with the data: a heading, then one line per step
+                head, *lines = explain_timeline(timeline, cal, lang).split("\n")
+                data["explanation"] = {"lang": lang, "heading": head, "steps": [
+                    {"code": s.code, "text": line.split(". ", 1)[1]}
+                    for s, line in zip(timeline.steps, lines, strict=True)]}
+            typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         elif fmt == "csv":
             typer.echo(render_csv(timeline), nl=False)
         else:
             render_table(timeline, lang)
-        if explain:  # to stderr for json/csv so stdout stays machine-readable
+        if explain and fmt != "json":  # to stderr for csv so stdout stays machine-readable
             typer.echo(explain_timeline(timeline, cal, lang), err=fmt != "table")
         unannounced = cal.unannounced_note(timeline.start, timeline.contract_date)
         if unannounced:

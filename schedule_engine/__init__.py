@@ -68,6 +68,7 @@ from schedule_engine.i18n import (
     N_,
     get_language,
     normalize_language,
+    reset_language,
     set_language,
     t,
     tn,
@@ -144,7 +145,7 @@ from schedule_engine.workcal import Closure, WorkingCalendar, default_calendar, 
 __all__ = [
     # messages (Thai first; docs/messages.md)
     "t", "tn", "N_", "LANGS", "set_language", "get_language", "use_settings_language",
-    "normalize_language",
+    "normalize_language", "reset_language",
     # errors (one tree, rooted at ProcalError)
     "ProcalError", "ConfigError", "RulebookError", "TargetsError", "InputError", "Location",
     "DateParseError", "UnknownMethodError", "BudgetOutOfTierError", "BelowLegalMinimumError",

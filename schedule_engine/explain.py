@@ -24,7 +24,8 @@ def _skipped_text(days: tuple[date, ...], calendar: WorkingCalendar, lang: str) 
     if holidays:
         parts.append(("วันหยุด: " if lang == "th" else "holidays: ") + "; ".join(holidays))
     if weekends:
-        parts.append(f"เสาร์-อาทิตย์ {weekends} วัน" if lang == "th" else f"{weekends} weekend day(s)")
+        parts.append(f"เสาร์-อาทิตย์ {weekends} วัน" if lang == "th"
+                     else f"{weekends} weekend day" + ("s" if weekends != 1 else ""))
     return ", ".join(parts)
 
 
@@ -40,6 +41,8 @@ def explain(milestone: Milestone, calendar: WorkingCalendar, lang: str = "th") -
     m = milestone
     name = m.name_th if lang == "th" else m.name_en
     unit = _UNIT["en" if lang != "th" else "th"][m.unit]
+    if lang != "th":  # "1 working day", "7 working days"
+        unit = (unit if m.days != 1 else unit.removesuffix("s"))
     if lang == "th":
         text = (f"{name} [{m.code}]: {m.days} {unit} (ขั้นต่ำ {min_text(m.min_days, lang)}) ตาม {m.legal_ref} "
                 f"[ความเชื่อมั่น {m.confidence}] นับจาก {format_date(m.start, lang)} (ไม่นับวันแรก) "

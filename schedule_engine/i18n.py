@@ -26,7 +26,7 @@ from functools import lru_cache
 from importlib import resources
 
 __all__ = ["LANGS", "N_", "t", "tn", "set_language", "get_language", "use_settings_language",
-           "normalize_language"]
+           "normalize_language", "reset_language"]
 
 DOMAIN = "procal"
 LANGS = ("th", "en")
@@ -55,6 +55,12 @@ def set_language(lang: str, *, explicit: bool = True) -> None:
         raise ValueError(f"unknown language {lang!r}; known: {', '.join(LANGS)}")
     _state["lang"] = code
     _state["explicit"] = explicit
+
+
+def reset_language() -> None:
+    """Forget any language set so far (each ``procal`` invocation starts from the environment)."""
+    _state["lang"] = None
+    _state["explicit"] = False
 
 
 def use_settings_language(lang: str | None) -> None:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import pytest
 from rich.console import Console
 
 from procal.cli import main
-from procal.cmd_plan import render_table
+from procal.cmd_plan import render_methods, render_table
+from schedule_engine.thaitext import display_width, wrap
 from schedule_engine import build_timeline, default_calendar, default_rulebook
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -27,29 +29,77 @@ def run(argv, capsys):
     return exc.value.code or 0, out, err
 
 
-def _render(lang):
+def _render(lang, width=100):
     t = build_timeline(default_rulebook(), default_calendar(), method="e-bidding", budget="3,000,000",
                        start=date(2022, 7, 20))
-    console = Console(width=100, file=io.StringIO(), record=True, color_system=None,
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None,
                       legacy_windows=False, force_terminal=False)
     render_table(t, lang, console)
     return console.export_text()
 
 
+def _render_methods(lang, width):
+    rulebook = default_rulebook()
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None,
+                      legacy_windows=False, force_terminal=False)
+    render_methods(rulebook, date(2026, 10, 1), lang, rulebook.resolve_method("e-bidding"), console)
+    return console.export_text()
+
+
+def _golden(path: Path, got: str) -> str:
+    """The golden text; ``PROCAL_REGEN_GOLDEN=1 pytest tests/cli/test_plan.py`` rewrites them
+    (needed whenever the rulebook's names, references or days change: docs/messages.md)."""
+    if os.environ.get("PROCAL_REGEN_GOLDEN"):
+        path.write_text(got, encoding="utf-8")
+    return path.read_text(encoding="utf-8")
+
+
+def _no_split_syllables(text: str, width: int) -> None:
+    """No line is wider than the terminal (marks are zero width) and no line starts with a
+    combining mark or a following vowel (ะ า ำ): Thai was never cut inside a syllable."""
+    for line in text.splitlines():
+        assert display_width(line) <= width, line
+        cells = line.replace("│", "|").split("|")
+        for cell in cells:
+            body = cell.strip()
+            if body:
+                assert not unicodedata.category(body[0]).startswith("M"), line
+                assert body[0] not in "ะาำๅ", line
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
 @pytest.mark.parametrize("lang", ["th", "en"])
-def test_table_golden_at_width_100(lang):
+def test_plan_table_golden(lang, width):
     # The dates in these files were counted by hand (see tests/schedule_engine/test_timeline.py:
     # 20 Jul 2565 → TOR 5 Aug, approval 10 Aug, invitation 18 Aug, bid 19 Aug, evaluation 26 Aug,
     # winner 30 Aug, appeal 8 Sep, contract 9 Sep 2565).
-    path = GOLDEN / f"plan_ebidding_3m_{lang}.txt"
-    got = _render(lang)
-    if os.environ.get("PROCAL_REGEN_GOLDEN"):
-        path.write_text(got, encoding="utf-8")
-    assert got == path.read_text(encoding="utf-8")
+    got = _render(lang, width)
+    assert got == _golden(GOLDEN / f"plan_ebidding_3m_{lang}_{width}.txt", got)
+    _no_split_syllables(got, width)
     for day in (("9 ก.ย. 2565", "30 ส.ค. 2565") if lang == "th" else ("9 Sep 2022", "30 Aug 2022")):
         assert day in got
     # total = 10+3+5+1+5+2+7+1 = 34 working days; 20 Jul → 9 Sep 2022 = 51 calendar days
     assert ("รวม 34 วันทำการ (51 วันปฏิทิน)" if lang == "th" else "total 34 working days (51 calendar days)") in got
+    if lang == "th":  # whole words, never the fragments the old fold produced
+        assert "อุทธรณ์" in got and "ราค\n" not in got and "│ า" not in got
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_methods_table_golden(lang, width):
+    got = _render_methods(lang, width)
+    assert got == _golden(GOLDEN / f"methods_ebidding_{lang}_{width}.txt", got)
+    _no_split_syllables(got, width)
+    legend = "".join(got.rsplit("┘", 1)[1].split())  # the text after the last table
+    for letter in "PTSU":
+        assert f"{letter}=" in legend
+
+
+def test_thai_wrapping_is_at_word_boundaries():
+    assert wrap("การเสนอราคาระยะเวลาอุทธรณ์", 11) == ["การเสนอราคา", "ระยะเวลา", "อุทธรณ์"]
+    for piece in wrap("ผู้ว่าราชการจังหวัดขอนแก่น", 4):  # cut inside a word: between syllables
+        assert not unicodedata.category(piece[0]).startswith("M") and piece[0] not in "ะาำ"
+    assert display_width("ที่นี่ น้ำ") == 5  # ที่ นี่ (1 each), space, น้ำ (น + ำ; the tone mark is 0)
 
 
 def test_plan_table_default_is_thai_be(capsys):
@@ -95,7 +145,7 @@ def test_plan_with_optional_step_and_explain(capsys):
     (["--without", "appeal"], "mandatory"),
     (["--with", "bogus"], "has no step 'bogus'"),
 ])
-def test_plan_errors_are_one_line_exit_2(capsys, extra, fragment):
+def test_plan_errors_are_one_line_exit_2(capsys, extra, fragment, lang_en):
     code, out, err = run(ARGS + extra, capsys)
     assert code == 2
     assert fragment in err and "Traceback" not in err
@@ -110,7 +160,7 @@ def test_plan_errors_are_one_line_exit_2(capsys, extra, fragment):
     (["plan", "-m", "e-bidding", "-b", "lots", "-s", "20/07/2565"], "not an amount"),
     (["plan", "-m", "e-bidding", "-b", "1000000"], "no date given"),
 ])
-def test_bad_input_exit_2(capsys, argv, fragment):
+def test_bad_input_exit_2(capsys, argv, fragment, lang_en):
     code, _, err = run(argv, capsys)
     assert code == 2 and fragment in err
 
@@ -143,7 +193,21 @@ def test_date_outside_calendar_is_one_line(capsys):
     assert code == 2 and "outside the working calendar" in err and "2600" in err
 
 
-def test_explain_goes_to_stderr_with_json(capsys):
+def test_explain_travels_in_the_json(capsys):
     code, out, err = run(ARGS + ["-f", "json", "--explain"], capsys)
-    assert code == 0 and json.loads(out)["contract_date"] == "2022-09-09"
-    assert "ม.117" in err
+    data = json.loads(out)
+    assert code == 0 and data["contract_date"] == "2022-09-09"
+    steps = data["explanation"]["steps"]
+    assert [s["code"] for s in steps] == [s["code"] for s in data["steps"]]
+    appeal = next(s["text"] for s in steps if s["code"] == "appeal")
+    assert "ม.117" in appeal and "8 ก.ย. 2565" in appeal
+    assert "ม.117" not in err  # stdout is the whole answer; stderr only for notes
+
+
+def test_explain_says_one_working_day(capsys):
+    code, out, _ = run(["--lang", "en"] + ARGS + ["-f", "json", "--explain"], capsys)
+    steps = {s["code"]: s["text"] for s in json.loads(out)["explanation"]["steps"]}
+    assert code == 0
+    assert "1 working day (minimum 1)" in steps["contract_signing"]
+    assert "7 working days (minimum 7)" in steps["appeal"]
+    assert "working days (minimum 1)" not in steps["contract_signing"]
