@@ -18,6 +18,14 @@ from typing import Literal, Mapping
 from zoneinfo import ZoneInfo
 
 from schedule_engine.model import StepState
+from schedule_engine.i18n import N_, t
+
+# event statuses (and reminder severities) as words in the feed's CATEGORIES
+CATEGORY_LABELS = {
+    "done": N_("done"), "on_time": N_("on schedule"), "due_soon": N_("due soon"),
+    "late": N_("late"), "on_track": N_("on target"), "watch": N_("slightly below target"),
+    "behind": N_("below target"), "critical": N_("far below target"),
+}
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 TIME_ZONE = "Asia/Bangkok"
@@ -91,6 +99,12 @@ class DesiredEvent:
         if self.color is None:
             return None
         return self.color.value if isinstance(self.color, StepState) else str(self.color)
+
+    @property
+    def category(self) -> str | None:
+        """The status as a word people read (CATEGORIES in a feed): ล่าช้า, not ``late``."""
+        name = self.color_name
+        return None if name is None else t(CATEGORY_LABELS.get(name, name))
 
     def span(self) -> tuple[str, str]:
         """(start, exclusive end) as ISO strings: dates for all-day events, datetimes otherwise."""

@@ -28,7 +28,7 @@ def open_backend(settings: SyncSettings, *, backend: str = "auto", out_dir: Path
             from calendar_sync.backends.google import GoogleBackend
 
             return GoogleBackend(clients, settings, settings.google_calendars)
-    return IcsBackend(out, colors=dict(settings.ics_colors))
+    return IcsBackend(out, colors=dict(settings.ics_colors), calendar_names=settings.display_names())
 
 
 def _google_clients(google_settings: Any, credentials: Any, *, required: bool):

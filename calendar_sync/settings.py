@@ -33,6 +33,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from schedule_engine.errors import ConfigError
+from schedule_engine.i18n import N_, t
 
 DEFAULT_EVENT_STEPS = (
     "invitation",  # ประกาศเชิญชวน
@@ -48,6 +49,11 @@ DEFAULT_EXECUTIVE_STEPS = ("bid_submission", "contract_signing")
 DEFAULT_GOOGLE_COLORS = MappingProxyType(
     {"done": "10", "on_time": "9", "due_soon": "5", "late": "11"})
 # RFC 7986 COLOR (CSS3 names) for ICS feeds.
+DEFAULT_CALENDAR_NAMES = {
+    "province": N_("Provincial procurement calendar"),
+    "executives": N_("Executives — disbursement follow-up"),
+}
+
 DEFAULT_ICS_COLORS = MappingProxyType(
     {"done": "forestgreen", "on_time": "royalblue", "due_soon": "gold", "late": "red"})
 
@@ -91,6 +97,19 @@ class SyncSettings:
     on_hand_edit: str = "restore"  # "restore" the plan's version, or "keep" the hand edit
     due_soon_working_days: int = 3
     google_calendars: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # calendar key -> the name people see on their phone (X-WR-CALNAME); unset keys get
+    # DEFAULT_CALENDAR_NAMES, agency calendars "จัดซื้อจัดจ้าง — <agency>"
+    calendar_names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def display_names(self) -> dict[str, str]:
+        """Every calendar key procal writes to, with the name shown in calendar apps."""
+        names = {self.province_calendar: t(DEFAULT_CALENDAR_NAMES["province"])}
+        if self.executives_calendar:
+            names[self.executives_calendar] = t(DEFAULT_CALENDAR_NAMES["executives"])
+        for agency, key in self.agency_calendars.items():
+            names[key] = t("procurement — {agency}", agency=agency)
+        names.update(self.calendar_names)
+        return names
 
     @property
     def ledger_file(self) -> Path:
@@ -173,7 +192,7 @@ def _reminder(item: Any) -> ReminderRule:
 
 
 def _convert(key: str, value: Any) -> Any:
-    if key in ("agency_calendars", "colors", "ics_colors", "google_calendars"):
+    if key in ("agency_calendars", "colors", "ics_colors", "google_calendars", "calendar_names"):
         return _str_map(value)
     if key in ("event_steps", "executive_steps", "executives"):
         return _str_tuple(value)

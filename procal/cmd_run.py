@@ -296,7 +296,8 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
                              problems=[*dbook.problems, *book.problems], today=today,
                              inputs=_input_sources(book, dsrc),
                              forecasts=[(p, book.forecasts[p.project_id]) for p in book.plans
-                                        if p.project_id in book.forecasts])
+                                        if p.project_id in book.forecasts],
+                             short_names=settings.reconcile.short_names)
         result.report_files = files.all
         _write_summary(result, recon, history, settings, today)
     # agency scoring: scoreboard sheets, ranking chart, quarterly and follow-up events
@@ -583,5 +584,6 @@ def report_job(settings, *, source: str | None = None, today: str | date | None 
                          problems=problems, today=day,
                          inputs=_input_sources(book, settings.run.disbursement_source),
                          forecasts=[(p, book.forecasts[p.project_id]) for p in book.plans
-                                    if p.project_id in book.forecasts])
+                                    if p.project_id in book.forecasts],
+                         short_names=settings.reconcile.short_names)
     return files.all, problems

@@ -64,6 +64,8 @@ class ReconcileSettings:
     reminder_minutes: int = 30
     summary_event: bool = True
     reminders: bool = True  # put reminder events on the executives' calendar at all
+    # agency name -> the short name charts show, e.g. {"สำนักงานโยธาธิการและผังเมืองจังหวัดขอนแก่น" = "โยธาฯ"}
+    short_names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def thresholds(self) -> Thresholds:
@@ -258,6 +260,13 @@ def _reconcile(data: Mapping, file) -> ReconcileSettings:
     for k in ("remind_late_milestones", "summary_event", "reminders"):
         if k in data:
             kw[k] = _bool(data[k], file, f"reconcile.{k}")
+    if "short_names" in data:
+        v = data["short_names"]
+        if not isinstance(v, Mapping) or not all(
+                isinstance(a, str) and isinstance(b, str) and b.strip() for a, b in v.items()):
+            raise _bad(file, "reconcile.short_names", "must be a table of agency name = short name, "
+                                                      "e.g. short_names = { \"สำนักงานจังหวัดขอนแก่น\" = \"สนจ.\" }")
+        kw["short_names"] = {a.strip(): b.strip() for a, b in v.items()}
     s = ReconcileSettings(**kw)
     if s.critical_pp < s.behind_pp:
         raise _bad(file, "reconcile.critical_pp", f"must be >= behind_pp ({s.behind_pp})")

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import matplotlib
 
@@ -20,20 +20,32 @@ matplotlib.use("Agg")  # files only, never a window
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
 from schedule_engine.dates import THAI_MONTHS_SHORT, fiscal_year_bounds, format_thai_date, quarter_bounds  # noqa: E402
 from schedule_engine.errors import TargetsError  # noqa: E402
 from schedule_engine.model import BudgetType  # noqa: E402
 from schedule_engine.reconcile import Figures, Reconciliation, Severity, pct2  # noqa: E402
 from schedule_engine.targets import BUDGET_TYPE_TH, Measure, TargetTable  # noqa: E402
+from schedule_engine.thaitext import truncate, wrap  # noqa: E402
 
 FONT_FAMILY = "Sarabun"
+# Okabe–Ito colours, told apart by readers with colour-vision deficiency, and a hatch per status so
+# a grey print or a colour-blind reader still sees it (each bar's label also says the status)
 SEVERITY_COLOURS = {
-    Severity.ON_TRACK: "#2e7d32",  # green
-    Severity.WATCH: "#f9a825",  # amber
-    Severity.BEHIND: "#ef6c00",  # orange
-    Severity.CRITICAL: "#c62828",  # red
+    Severity.ON_TRACK: "#009E73",  # bluish green
+    Severity.WATCH: "#56B4E9",  # sky blue
+    Severity.BEHIND: "#E69F00",  # orange
+    Severity.CRITICAL: "#CC79A7",  # reddish purple
 }
+SEVERITY_HATCHES = {
+    Severity.ON_TRACK: "",
+    Severity.WATCH: "..",
+    Severity.BEHIND: "//",
+    Severity.CRITICAL: "xx",
+}
+TARGET_COLOUR = "#000000"
 _registered: list[Path] = []
 
 
@@ -65,12 +77,21 @@ def _f(v: Decimal) -> float:
     return float(pct2(v))
 
 
-def _short(name: str, width: int = 34) -> str:
-    name = name.replace("สำนักงาน", "สนง.").replace("จังหวัดขอนแก่น", "จ.ขอนแก่น")
-    return name if len(name) <= width else name[: width - 1] + "…"
+def _short(name: str, short_names: Mapping[str, str] | None = None, width: int = 26) -> str:
+    """The agency's configured short name (``[reconcile] short_names``), else its name with the
+    usual abbreviations, wrapped at Thai word boundaries onto at most three lines."""
+    if short_names and name in short_names:
+        name = short_names[name]
+    else:
+        name = " ".join(name.replace("สำนักงาน", "สนง.").replace("จังหวัด", " จ.").split())
+    lines = wrap(name, width)
+    if len(lines) > 3:
+        lines = lines[:2] + [truncate(" ".join(lines[2:]), width)]
+    return "\n".join(lines)
 
 
-def agencies_chart(recon: Reconciliation, budget_type: BudgetType | None, path: Path) -> Path | None:
+def agencies_chart(recon: Reconciliation, budget_type: BudgetType | None, path: Path,
+                   short_names: Mapping[str, str] | None = None) -> Path | None:
     """Horizontal bars: each agency's disbursement % (coloured by severity) against the target line.
 
     ``budget_type=None`` charts each agency's total. Returns None when no agency has that type.
@@ -87,45 +108,61 @@ def agencies_chart(recon: Reconciliation, budget_type: BudgetType | None, path: 
     if not rows:
         return None
     rows.sort(key=lambda r: r[1].disbursement_pct)
-    names = [_short(n) for n, _ in rows]
+    names = [_short(n, short_names) for n, _ in rows]
     values = [_f(f.disbursement_pct) for _, f in rows]
     targets = [_f(f.disbursement_target_pct) for _, f in rows]
-    colours = [SEVERITY_COLOURS[f.severity] for _, f in rows]
-    height = max(3.0, 0.45 * len(rows) + 1.6)
+    sevs = [f.severity for _, f in rows]
+    line_count = sum(n.count("\n") + 1 for n in names)
+    height = max(3.6, 0.32 * line_count + 0.25 * len(rows) + 2.2)
     fig, ax = plt.subplots(figsize=(10, height), dpi=110)
-    bars = ax.barh(names, values, color=colours)
-    # the target line (one value per bar: weighted targets may differ between agencies)
+    bars = ax.barh(names, values, color=[SEVERITY_COLOURS[s] for s in sevs],
+                   hatch=None, edgecolor="#333333", linewidth=0.6)
+    for bar, sev in zip(bars, sevs, strict=True):
+        bar.set_hatch(SEVERITY_HATCHES[sev])
+    # the target (one value per bar: weighted targets may differ between agencies)
     for i, t in enumerate(targets):
-        ax.plot([t, t], [i - 0.45, i + 0.45], color="#1a237e", linewidth=2.2)
+        ax.plot([t, t], [i - 0.45, i + 0.45], color=TARGET_COLOUR, linewidth=2.2)
+    top = max(values + targets)
+    xmax = max(100.0, top * 1.12) if top > 60 else top * 1.6 + 2
     if len(set(targets)) == 1:
-        ax.axvline(targets[0], color="#1a237e", linewidth=1, linestyle="--",
-                   label=f"เป้าหมาย {targets[0]:.2f}%")
+        ax.axvline(targets[0], color=TARGET_COLOUR, linewidth=1, linestyle="--")
+        # the label sits above the plot, beside the line, never on it
+        ax.annotate(f"เป้าหมาย {targets[0]:.2f}%", (targets[0], 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(4, 4), textcoords="offset points", fontsize=9, ha="left", va="bottom",
+                    color=TARGET_COLOUR)
+        target_label = f"เป้าหมาย {targets[0]:.2f}%"
     else:
-        ax.plot([], [], color="#1a237e", linewidth=2.2, label="เป้าหมายของแต่ละหน่วยงาน")
-    for bar, v in zip(bars, values):
-        ax.text(bar.get_width() + 0.3, bar.get_y() + bar.get_height() / 2, f"{v:.2f}%",
-                va="center", fontsize=9)
+        target_label = "เป้าหมายของแต่ละหน่วยงาน"
+    for bar, v, t, sev in zip(bars, values, targets, sevs, strict=True):
+        # after the bar and its target mark, so the mark never crosses the text
+        ax.text(max(v, t) + xmax * 0.01, bar.get_y() + bar.get_height() / 2,
+                f"{v:.2f}% · {sev.label_th}", va="center", fontsize=8.5)
     label = BUDGET_TYPE_TH[budget_type] if budget_type else "ภาพรวมหน่วยงาน"
     ax.set_title(f"ผลการเบิกจ่าย{label} เทียบเป้าหมาย — ข้อมูล ณ {format_thai_date(recon.as_of)} "
-                 f"(ปีงบประมาณ {recon.fiscal_year})", fontsize=12)
+                 f"(ปีงบประมาณ {recon.fiscal_year})", fontsize=12, pad=18)
     ax.set_xlabel("ร้อยละการเบิกจ่ายของงบที่ได้รับจัดสรร")
-    ax.set_xlim(0, max(100.0, max(values + targets) * 1.12) if max(values + targets) > 60
-                else max(values + targets) * 1.3 + 1)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in SEVERITY_COLOURS.values()]
-    labels = [s.label_th for s in SEVERITY_COLOURS]
-    first = ax.legend(loc="lower right", fontsize=8)
-    ax.add_artist(first)
-    ax.legend(handles, labels, loc="upper right", fontsize=8, title="สถานะ", title_fontsize=8)
+    ax.set_xlim(0, xmax)
+    ax.tick_params(axis="y", labelsize=8.5)
+    handles = [Patch(facecolor=SEVERITY_COLOURS[s], hatch=SEVERITY_HATCHES[s], edgecolor="#333333",
+                     label=s.label_th) for s in SEVERITY_COLOURS]
+    handles.append(Line2D([], [], color=TARGET_COLOUR, linewidth=2.2, label=target_label))
+    # the legend goes under the plot, where it can never cover a bar or its label
+    bottom = 1.0 / height  # about an inch for the legend and the note under it
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8.5,
+               frameon=False, title="สถานะ (สีและลาย)", title_fontsize=8.5,
+               bbox_to_anchor=(0.5, 0.3 * bottom))
     ax.grid(axis="x", alpha=0.3)
-    return _save(fig, path, illustrative=recon.illustrative_targets)
+    fig.tight_layout(rect=(0, bottom, 1, 1))
+    return _save(fig, path, illustrative=recon.illustrative_targets, layout=False)
 
 
-def _save(fig, path: Path, *, illustrative: bool) -> Path:
+def _save(fig, path: Path, *, illustrative: bool, layout: bool = True) -> Path:
     """Mark illustrative targets on the figure, lay it out, write the PNG and free the figure."""
     if illustrative:
         fig.text(0.01, 0.005, "เป้าหมายตัวอย่าง (ILLUSTRATIVE) ไม่ใช่มติคณะรัฐมนตรี", fontsize=8,
-                 color="#c62828")
-    fig.tight_layout()
+                 color="#D55E00")
+    if layout:
+        fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
@@ -167,11 +204,11 @@ def province_progress_chart(recon: Reconciliation, targets: TargetTable,
     if hist:
         xs = [first - timedelta(days=1)] + [d for d, _ in hist]
         ys = [0.0] + [_f(f.disbursement_pct) for _, f in hist]
-        ax.plot(xs, ys, color="#2e7d32", linewidth=2.5, marker="o", label="ผลการเบิกจ่ายจังหวัด")
+        ax.plot(xs, ys, color="#0072B2", linewidth=2.5, marker="o", label="ผลการเบิกจ่ายจังหวัด")
         for (d, f) in hist:
             ax.annotate(f"{_f(f.disbursement_pct):.2f}%\n(เป้า {_f(f.disbursement_target_pct):.2f}%)",
                         (d, _f(f.disbursement_pct)), textcoords="offset points", xytext=(8, 6),
-                        fontsize=9, color="#2e7d32")
+                        fontsize=9, color="#0072B2")
     ticks = []
     d = first
     while d <= last:
@@ -192,13 +229,14 @@ def province_progress_chart(recon: Reconciliation, targets: TargetTable,
 
 
 def write_charts(recon: Reconciliation, targets: TargetTable,
-                 history: Sequence[tuple[date, Figures]], out_dir: Path) -> list[Path]:
+                 history: Sequence[tuple[date, Figures]], out_dir: Path,
+                 short_names: Mapping[str, str] | None = None) -> list[Path]:
     """Every chart into ``out_dir``; returns the files written."""
     out_dir = Path(out_dir)
     written: list[Path] = []
     for bt, name in ((None, "agencies-total"), (BudgetType.RECURRENT, "agencies-recurrent"),
                      (BudgetType.INVESTMENT, "agencies-investment")):
-        p = agencies_chart(recon, bt, out_dir / f"{name}.png")
+        p = agencies_chart(recon, bt, out_dir / f"{name}.png", short_names)
         if p:
             written.append(p)
     written.append(province_progress_chart(recon, targets, history, out_dir / "province-progress.png"))

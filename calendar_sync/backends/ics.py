@@ -136,7 +136,7 @@ def render_event(op: Op, uid: str, seq: int, now: datetime, created: str | None,
         props.append(("ATTENDEE", f"ATTENDEE;PARTSTAT=NEEDS-ACTION;ROLE=REQ-PARTICIPANT:"
                                   f"mailto:{a}"))
     if ev.color_name:
-        props.append(("CATEGORIES", "CATEGORIES:" + escape_text(ev.color_name)))
+        props.append(("CATEGORIES", "CATEGORIES:" + escape_text(ev.category)))
         props.append(("COLOR", "COLOR:" + escape_text(colors.get(ev.color_name,
                                                                    ev.color_name))))
     props.append(("CREATED", "CREATED:" + (created or stamp)))
