@@ -429,19 +429,19 @@ def print_summary(result: RunResult, settings, console: Console, err: Console) -
         p = recon.province
         behind = [a for a in recon.agencies if a.total.behind]
         _add(t, tr("province"), tr(
-            "as of {date} (FY{fy}): disbursed {pct} % of {allocated} baht, target {target} % ({mode})",
+            "as of {date} (FY{fy}): disbursed {pct} of {allocated} baht, target {target} ({mode})",
             date=format_date(recon.as_of, get_language()), fy=recon.fiscal_year,
-            pct=pct(p.disbursement_pct), allocated=baht(p.allocated),
-            target=pct(p.disbursement_target_pct), mode=tr(_MODES.get(recon.mode, recon.mode)))
+            pct=f"{pct(p.disbursement_pct)} %", allocated=baht(p.allocated),
+            target=f"{pct(p.disbursement_target_pct)} %", mode=tr(_MODES.get(recon.mode, recon.mode)))
             + (tr(" — ILLUSTRATIVE targets") if recon.illustrative_targets else ""))
         _add(t, tr("agencies"), tr("{n} agencies, {behind} behind target, {late} late milestone(s)",
                                    n=len(recon.agencies), behind=len(behind),
                                    late=len(recon.late_milestones)))
         for s in recon.by_budget_source:
             f = s.figures
-            _add(t, f"  {s.budget_source}", tr("{pct} % (target {target} %), allocated {allocated}",
-                                               pct=pct(f.disbursement_pct),
-                                               target=pct(f.disbursement_target_pct),
+            _add(t, f"  {s.budget_source}", tr("{pct} (target {target}), allocated {allocated}",
+                                               pct=f"{pct(f.disbursement_pct)} %",
+                                               target=f"{pct(f.disbursement_target_pct)} %",
                                                allocated=baht(f.allocated)))
     if result.write_report is not None:
         w = result.write_report

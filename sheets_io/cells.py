@@ -19,7 +19,6 @@ from decimal import Decimal, InvalidOperation
 from schedule_engine.dates import BE_OFFSET, BE_THRESHOLD, format_thai_date, parse_date
 from schedule_engine.i18n import N_, t
 from schedule_engine.errors import DateParseError, InputError
-from schedule_engine.i18n import t
 from schedule_engine.text import normalise_text
 
 # Excel / Google Sheets error values a broken formula leaves in a cell

@@ -52,7 +52,7 @@ from sheets_io.cells import (
 from sheets_io.settings import PLAN_REQUIRED, PROGRESS_REQUIRED, SheetsSettings
 from sheets_io.tables import Record, Table, TableSource, open_source
 from schedule_engine.dates import format_date
-from schedule_engine.i18n import N_, get_language, t
+from schedule_engine.i18n import get_language
 
 OK = "OK"
 
