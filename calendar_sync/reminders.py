@@ -166,11 +166,26 @@ def agency_description(recon: Reconciliation, a: AgencyResult, resolved: bool = 
     return "\n".join(lines)
 
 
-def _late_lines(late) -> list[str]:
+# A reminder lists at most this many late steps / agencies (the worst first when cut): a phone
+# shows a page of text, and one description must not grow with the province (186,094 characters
+# for 5,000 projects before); the report workbook has the full list.
+MAX_LISTED = 15
+
+
+def _more(n: int, what: str) -> str:
+    return f"  … และอีก {n} {what} (รายการทั้งหมดอยู่ในรายงาน procal-out/reports)"
+
+
+def _late_lines(late, limit: int = MAX_LISTED) -> list[str]:
+    late = list(late)
     lines = [f"ขั้นตอนการจัดซื้อจัดจ้างที่ล่าช้า ({len(late)} รายการ):"]
-    for m in late:
+    shown = late if len(late) <= limit else sorted(
+        late, key=lambda m: (-m.slip_working_days, m.planned, m.project_id))[:limit]
+    for m in shown:
         lines.append(f"  - {m.project_id} {m.project_name}: {m.step_name_th} "
                      f"กำหนด {format_thai_date(m.planned)} ล่าช้า {m.slip_working_days} วันทำการ")
+    if len(late) > limit:
+        lines.append(_more(len(late) - limit, "รายการ"))
     return lines
 
 
@@ -217,17 +232,31 @@ def summary_description(recon: Reconciliation) -> str:
         lines.append(f"  - {BUDGET_TYPE_TH[bt]}: {pct(f.disbursement_pct)}% "
                      f"(เป้าหมาย {pct(f.disbursement_target_pct)}%)")
     lines += ["", "อันดับหน่วยงาน (ร้อยละการเบิกจ่าย):"]
-    for a in recon.agencies:
+    agencies = list(recon.agencies)
+    if len(agencies) > 2 * MAX_LISTED:  # the best and the worst, not every agency of a country
+        lines += _rank_lines(agencies[:MAX_LISTED])
+        lines.append(_more(len(agencies) - 2 * MAX_LISTED, "หน่วยงาน"))
+        agencies = agencies[-MAX_LISTED:]
+    lines += _rank_lines(agencies)
+    if recon.unmatched_late:
+        unmatched = list(recon.unmatched_late.items())
+        lines += ["", "หน่วยงานที่มีขั้นตอนล่าช้าแต่ไม่มีข้อมูลการเบิกจ่าย:"]
+        lines += [f"  - {a}: ล่าช้า {len(ms)} ขั้นตอน" for a, ms in unmatched[:MAX_LISTED]]
+        if len(unmatched) > MAX_LISTED:
+            lines.append(_more(len(unmatched) - MAX_LISTED, "หน่วยงาน"))
+    lines.append("— สร้างโดย procal (ข้อมูลจาก GFMIS)")
+    return "\n".join(lines)
+
+
+def _rank_lines(agencies) -> list[str]:
+    lines = []
+    for a in agencies:
         f = a.total
         mark = "✓" if not a.needs_attention else "⚠"
         late = f" ล่าช้า {len(a.late_milestones)} ขั้นตอน" if a.late_milestones else ""
         lines.append(f"  {a.rank}. {mark} {a.agency}: {pct(f.disbursement_pct)}% "
                      f"(เป้าหมาย {pct(f.disbursement_target_pct)}%) {f.severity.label_th}{late}")
-    if recon.unmatched_late:
-        lines += ["", "หน่วยงานที่มีขั้นตอนล่าช้าแต่ไม่มีข้อมูลการเบิกจ่าย:"]
-        lines += [f"  - {a}: ล่าช้า {len(ms)} ขั้นตอน" for a, ms in recon.unmatched_late.items()]
-    lines.append("— สร้างโดย procal (ข้อมูลจาก GFMIS)")
-    return "\n".join(lines)
+    return lines
 
 
 def reminder_events(recon: Reconciliation, *, today: date, calendar: WorkingCalendar,
