@@ -74,7 +74,7 @@ def _print_version(value: bool) -> None:
 def _root(
         lang: Optional[str] = typer.Option(
             None, "--lang", help="th (default) | en: the language of messages, reports and feeds "
-                                 "(also PROCAL_LANG or [run] lang in procal.toml)"),
+                                 "(also PROCAL_LANG, or lang under run in procal.toml)"),
         _version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
                                       help="Print procal's version and exit."),
         verbose: bool = typer.Option(False, "--verbose", "-v",
@@ -95,7 +95,7 @@ def _root(
 
 @app.command()
 def version() -> None:
-    """Print procal's version."""
+    """รุ่นของโปรแกรม — Print procal's version."""
     typer.echo(f"procal {installed_version()}")
 
 

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-auth_app = typer.Typer(help="Google login for procal (Calendar events + Sheets).", no_args_is_help=True)
+auth_app = typer.Typer(help="การเข้าสู่ระบบ Google — Google login for procal (Calendar events + Sheets).", no_args_is_help=True)
 
 
 def _google_settings(config: Path | None):
@@ -35,7 +35,7 @@ def login_cmd(
         browser: Optional[str] = typer.Option(None, "--browser",
                                               help="Browser to open (a Python webbrowser name)."),
 ) -> None:
-    """Log in with a Google account in the browser and save the token (file mode 0600)."""
+    """เข้าสู่ระบบ Google — Log in with a Google account in the browser and save the token (file mode 0600)."""
     from google_access.credentials import login
     from google_access.errors import AuthError
 
@@ -58,7 +58,7 @@ def status_cmd(
         check: bool = typer.Option(False, "--check",
                                    help="Also refresh the login now to prove it still works."),
 ) -> None:
-    """Say which Google credentials procal would use (no secrets are printed)."""
+    """สถานะการเข้าสู่ระบบ — Say which Google credentials procal would use (no secrets are printed)."""
     import dataclasses
     import json
 

@@ -270,7 +270,7 @@ def register(app: typer.Typer) -> None:
         config: Optional[str] = typer.Option(None, "--config", help="procal.toml (default: ./procal.toml if present)"),
         rules: Optional[str] = typer.Option(None, "--rules", help="Rules overlay file ([[override]] entries)"),
     ) -> None:
-        """Compute a procurement timeline (forward from --start or backward from --contract-by)."""
+        """คำนวณกำหนดการจัดซื้อจัดจ้าง — Compute a procurement timeline (forward from --start or backward from --contract-by)."""
         fmt = _choice(fmt, FORMATS, "--format")
         lang = _language(lang)
         if start and contract_by:
@@ -317,7 +317,7 @@ def register(app: typer.Typer) -> None:
         config: Optional[str] = typer.Option(None, "--config", help="procal.toml (default: ./procal.toml if present)"),
         rules: Optional[str] = typer.Option(None, "--rules", help="Rules overlay file ([[override]] entries)"),
     ) -> None:
-        """List procurement methods, budget tiers and steps with their legal minimums and sources
+        """วิธีจัดซื้อจัดจ้างและระยะเวลาขั้นต่ำ — List procurement methods, budget tiers and steps with their legal minimums and sources
         (? = a minimum the law sets but procal does not know; the confidence letter of each)."""
         lang = _language(lang)
         fmt = _choice(fmt, ("table", "json"), "--format")

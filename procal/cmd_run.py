@@ -471,7 +471,7 @@ def register(app: typer.Typer) -> None:
         allow_mass_delete: bool = typer.Option(False, "--allow-mass-delete",
                                                help="Allow deleting many procal events at once."),
     ) -> None:
-        """The treasury job: plans → milestones, disbursement → reminders, reports, write-back."""
+        """งานประจำของคลังจังหวัด — The treasury job: plans → milestones, disbursement → reminders, reports, write-back."""
         from procal.cli import EXIT_FAILED
         from procal.settings import load_settings, with_overrides
         from schedule_engine.dates import parse_date
@@ -498,7 +498,7 @@ def register(app: typer.Typer) -> None:
         today: Optional[str] = typer.Option(None, "--today"),
         out: Optional[Path] = typer.Option(None, "--out", help="Folder for the xlsx and PNGs."),
     ) -> None:
-        """Write the executives' report: an .xlsx workbook and PNG charts (Thai, BE dates)."""
+        """รายงานผลการเบิกจ่ายสำหรับผู้บริหาร — Write the executives' report: an .xlsx workbook and PNG charts (Thai, BE dates)."""
         from procal.cli import EXIT_FAILED, EXIT_OK, EXIT_ROW_ERRORS
 
         from procal.settings import load_settings
@@ -520,7 +520,7 @@ def register(app: typer.Typer) -> None:
         path: Path = typer.Argument(Path("procal.toml"), help="Where to write it."),
         force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
     ) -> None:
-        """Write a commented procal.toml with every setting and its default."""
+        """สร้างไฟล์ตั้งค่า — Write a commented procal.toml with every setting and its default."""
         from procal.cli import EXIT_FAILED
         from procal.settings import TEMPLATE
 

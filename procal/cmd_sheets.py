@@ -123,7 +123,7 @@ def register(app: typer.Typer) -> None:
         write: bool = typer.Option(False, "--write", help="also write the schedule and status tabs"),
         fmt: str = typer.Option("table", "--format", help="table or json"),
     ) -> None:
-        """Validate a plan source: every row problem with tab, row, column, value and what to do.
+        """ตรวจแผนจัดซื้อจัดจ้าง — Validate a plan source: every row problem with tab, row, column, value and what to do.
 
         Exit 0 if clean, 1 if some rows have errors (they are held), 2 if the source cannot be used.
         """
@@ -198,7 +198,7 @@ def register(app: typer.Typer) -> None:
         config: Optional[Path] = typer.Option(None, "--config", "-c", help="procal.toml"),
         fiscal_year: Optional[int] = typer.Option(None, "--fiscal-year", help="BE, e.g. 2570"),
     ) -> None:
-        """Write the annual procurement plan report (แผนการจัดซื้อจัดจ้าง) as a printable .xlsx."""
+        """ส่งออกแผนการจัดซื้อจัดจ้างประจำปี — Write the annual procurement plan report (แผนการจัดซื้อจัดจ้าง) as a printable .xlsx."""
         err = say.stderr_console()
         try:
             from sheets_io.plan_report import export_plan_report

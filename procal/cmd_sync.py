@@ -79,7 +79,7 @@ def register(app: typer.Typer) -> None:
         config: Optional[Path] = typer.Option(None, "--config", help="procal.toml (default: ./procal.toml if present)."),
         backend: Optional[str] = typer.Option(None, "--backend", help="auto | ics | google (default: [run] backend)"),
     ) -> None:
-        """Put every project's key milestones on the calendars (Google, or .ics feeds without an account)."""
+        """ลงปฏิทินขั้นตอนสำคัญ — Put every project's key milestones on the calendars (Google, or .ics feeds without an account)."""
         from calendar_sync.ledger import Ledger
         from calendar_sync.runner import open_backend, plan_milestones
         from calendar_sync.sync import apply_sync
@@ -145,7 +145,7 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
         port: int = typer.Option(8080, "--port"),
     ) -> None:
-        """Publish the .ics feeds for phones (webcal://): the `procal web` server (alias)."""
+        """เผยแพร่ปฏิทิน .ics — Publish the .ics feeds for phones (webcal://): the `procal web` server (alias)."""
         from procal.cmd_web import run_web
 
         run_web(dir, host, port, None)
