@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from schedule_engine.dates import THAI_MONTHS_SHORT, fiscal_year, format_thai_date
+from schedule_engine.thaitext import clusters, words
 from sheets_io.cells import clean_text
 from sheets_io.plans import PlanBook
 from sheets_io.safecell import write_cell as _safe_text_cell
@@ -34,12 +35,28 @@ def _month_be(d: date) -> str:
     return f"{THAI_MONTHS_SHORT[d.month - 1]} {d.year + 543}"
 
 
+def _cut_at_word(text: str, limit: int) -> str:
+    """At most ``limit`` characters (Excel counts code points), cut at a Thai word boundary."""
+    if len(text) <= limit:
+        return text
+    out = ""
+    for word in words(text):
+        if len(out) + len(word) > limit:
+            break
+        out += word
+    return out.strip() or "".join(clusters(text)[:1])
+
+
 def _sheet_title(name: str, used: set[str]) -> str:
-    short = name.replace("สำนักงาน", "สนง.").replace("จังหวัด", "จ.")
-    base = _BAD_TITLE.sub(" ", short).strip()[:28] or "หน่วยงาน"
+    """A sheet name from an agency name: abbreviated, at most 31 characters, cut at a word
+    boundary, unique (case-insensitively, as Excel compares them) with ~2, ~3 … when needed."""
+    short = " ".join(name.replace("สำนักงาน", "สนง.").replace("จังหวัด", " จ.").split())
+    base = _cut_at_word(_BAD_TITLE.sub(" ", short).strip(), 28) or "หน่วยงาน"
     title, n = base, 2
-    while title in used:
-        title = f"{base[:26]}~{n}"
+    taken = {u.casefold() for u in used}
+    while title.casefold() in taken:
+        suffix = f" ~{n}"
+        title = _cut_at_word(base, 31 - len(suffix)) + suffix
         n += 1
     used.add(title)
     return title
@@ -79,6 +96,15 @@ def export_plan_report(book: PlanBook, path: str | Path, *, fiscal_year_be: int 
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         ws.oddFooter.center.text = "หน้า &P / &N"
+        # the title lines above the table span its whole width (a wrapped title in the narrow
+        # first column showed only "แผน")
+        for r in range(1, header_row):
+            cell = ws.cell(row=r, column=1)
+            if cell.value in (None, "") or any(ws.cell(row=r, column=c).value not in (None, "")
+                                               for c in range(2, len(widths) + 1)):
+                continue
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(widths))
+            cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=False)
 
     def put(ws, r: int, c: int, v, *, f=font, align=wrap, fmt: str | None = None, box=True):
         cell = ws.cell(row=r, column=c)

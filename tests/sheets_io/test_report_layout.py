@@ -95,3 +95,23 @@ def test_short_names_and_wrapping():
     long = _short("สำนักงานทรัพยากรธรรมชาติและสิ่งแวดล้อมจังหวัดขอนแก่น", None, width=20)
     assert "…" not in long and "\n" in long
     assert all(not line[0] in "ะาำ่้๊๋ัิีึืุู" for line in long.split("\n"))
+
+
+def test_plan_export_title_spans_the_table_and_sheet_names_cut_at_words(tmp_path):
+    from sheets_io import export_plan_report, read_plans
+    from sheets_io.plan_report import _sheet_title
+    from tests.sheets_io.conftest import EXAMPLE
+
+    out = export_plan_report(read_plans(str(EXAMPLE), today=date(2026, 11, 25)),
+                             tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(out)
+    for ws in wb.worksheets:
+        merged = {str(r) for r in ws.merged_cells.ranges}
+        assert any(r.startswith("A1:") for r in merged), ws.title  # the title is not clipped
+        assert len(ws.title) <= 31
+    used: set[str] = set()
+    long = "สำนักงานทรัพยากรธรรมชาติและสิ่งแวดล้อมจังหวัดขอนแก่น"
+    names = [_sheet_title(long, used) for _ in range(3)]
+    assert len(set(names)) == 3 and all(len(n) <= 31 for n in names)
+    assert names[0] == "สนง.ทรัพยากรธรรมชาติและ"  # whole words, not "…สิ่งแวดล"
+    assert names[1].endswith("~2")
