@@ -63,6 +63,7 @@ from schedule_engine.forecast import (
     project_deadline,
     state_of,
 )
+from schedule_engine.thaitext import clusters, display_width, truncate, words, wrap
 from schedule_engine.i18n import (
     LANGS,
     N_,
@@ -143,7 +144,8 @@ from schedule_engine.text import decode_config, normalise_text, read_config_text
 from schedule_engine.workcal import Closure, WorkingCalendar, default_calendar, load_closures
 
 __all__ = [
-    # messages (Thai first; docs/messages.md)
+    # messages (Thai first; docs/messages.md) and Thai text in fixed widths
+    "clusters", "display_width", "truncate", "words", "wrap",
     "t", "tn", "N_", "LANGS", "set_language", "get_language", "use_settings_language",
     "normalize_language", "reset_language",
     # errors (one tree, rooted at ProcalError)
