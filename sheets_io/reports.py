@@ -23,7 +23,7 @@ from schedule_engine.thaitext import display_width
 from schedule_engine.errors import InputError
 from schedule_engine.reconcile import Figures, Reconciliation, Severity, pct2
 from schedule_engine.targets import BUDGET_TYPE_TH, TargetTable
-from sheets_io.safecell import write_cell
+from sheets_io.safecell import write_cell, write_date
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 MONEY = "#,##0.00"
@@ -126,7 +126,7 @@ def _sheet(wb: Workbook, title: str, intro: Sequence[str], headers: Sequence[str
         r += 1
         for c, v in enumerate(values, start=1):
             if isinstance(v, date):  # a real date (BE_DATE shows it in the Buddhist Era)
-                ws.cell(row=r, column=c).value = v
+                write_date(ws.cell(row=r, column=c), v, BE_DATE)
             else:
                 write_cell(ws.cell(row=r, column=c), v)  # agency text is never a live formula
         for c, fmt in enumerate(formats, start=1):
@@ -205,17 +205,21 @@ def _forecast_sheet(wb: Workbook, forecasts: Sequence[tuple], today: date | None
 
 
 def _total_row(ws, first: int, last: int) -> None:
-    """A totals row an auditor can follow: SUM formulas for the baht columns, the percentage
-    recomputed from those sums (allocated is column C, committed D, disbursed E)."""
+    """A totals row under the agencies (allocated C, committed D, disbursed E, disbursed % F,
+    spending % J). Written as values, not formulas: every cell procal writes is a value, so no text
+    typed into a source sheet can ever become a live formula here; the row equals the sum of the
+    rows above and the province sheet (ภาพรวมจังหวัด), which an auditor can check with =SUM."""
     r = last + 1
-    write_cell(ws.cell(row=r, column=2), "รวม (สูตร)")
-    for col in ("C", "D", "E"):
-        ws[f"{col}{r}"] = f"=SUM({col}{first}:{col}{last})"
-        ws[f"{col}{r}"].number_format = MONEY
-    ws[f"F{r}"] = f"=IF(C{r}=0,0,ROUND(E{r}/C{r}*100,2))"
-    ws[f"F{r}"].number_format = PCT
-    ws[f"J{r}"] = f"=IF(C{r}=0,0,ROUND((D{r}+E{r})/C{r}*100,2))"
-    ws[f"J{r}"].number_format = PCT
+    col = {c: [ws.cell(row=i, column=c).value or 0 for i in range(first, last + 1)] for c in (3, 4, 5)}
+    alloc, comm, disb = (round(sum(float(v) for v in col[c]), 2) for c in (3, 4, 5))
+    write_cell(ws.cell(row=r, column=2), "รวม")
+    for c, v, fmt in ((3, alloc, MONEY), (4, comm, MONEY), (5, disb, MONEY),
+                      (6, round(disb / alloc * 100, 2) if alloc else 0.0, PCT),
+                      (10, round((comm + disb) / alloc * 100, 2) if alloc else 0.0, PCT)):
+        write_cell(ws.cell(row=r, column=c), v).number_format = fmt
+    write_cell(ws.cell(row=r + 1, column=2),
+               "หมายเหตุ: ยอดรวมเป็นตัวเลข ไม่ใช่สูตร เพื่อไม่ให้ข้อความในแหล่งข้อมูลกลายเป็นสูตร "
+               "ตรวจได้ด้วย =SUM ของแถวด้านบน")
     for c in range(1, ws.max_column + 1):
         ws.cell(row=r, column=c).font = Font(bold=True)
 

@@ -58,6 +58,16 @@ def write_cell(cell, value: object):
     return cell
 
 
+def write_date(cell, value: date, number_format: str):
+    """openpyxl: a real date (it sorts and filters as a date) shown with ``number_format``, e.g.
+    the Buddhist-Era ``[$-107041E]d mmm yyyy``; anything else goes through :func:`write_cell`."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        cell.value = value
+        cell.number_format = number_format
+        return cell
+    return write_cell(cell, value)
+
+
 def append_row(ws, values: Iterable[object]) -> int:
     """``ws.append`` through :func:`write_cell`; returns the row number written."""
     row = ws.max_row + 1 if (ws.max_row > 1 or ws.cell(row=1, column=1).value is not None
@@ -75,5 +85,6 @@ def csv_cell(v: object) -> object:
     return v
 
 
-__all__ = ["FORMULA_PREFIXES", "cell_value", "looks_like_formula", "write_cell", "append_row",
+__all__ = ["FORMULA_PREFIXES", "cell_value", "looks_like_formula", "write_cell", "write_date",
+           "append_row",
            "csv_cell"]

@@ -61,12 +61,16 @@ def test_dates_are_real_dates_in_buddhist_era_format(report):
     assert all(c.number_format == BE_DATE == "[$-107041E]d mmm yyyy" for c in cells)
 
 
-def test_totals_are_formulas(report):
+def test_totals_row_adds_up_and_says_why_it_is_not_a_formula(report):
     ws = report[1]["หน่วยงาน"]
-    last = [c.value for c in ws[ws.max_row]]
-    assert last[1] == "รวม (สูตร)"
-    assert last[2].startswith("=SUM(C") and last[4].startswith("=SUM(E")
-    assert last[5] == f"=IF(C{ws.max_row}=0,0,ROUND(E{ws.max_row}/C{ws.max_row}*100,2))"
+    h = _header_row(ws)
+    total = next(r for r in range(h + 1, ws.max_row + 1) if ws.cell(row=r, column=2).value == "รวม")
+    for col in (3, 4, 5):
+        above = sum(ws.cell(row=r, column=col).value for r in range(h + 1, total))
+        assert ws.cell(row=total, column=col).value == pytest.approx(above)
+    assert ws.cell(row=total, column=6).value == pytest.approx(
+        round(ws.cell(row=total, column=5).value / ws.cell(row=total, column=3).value * 100, 2))
+    assert "ไม่ใช่สูตร" in ws.cell(row=total + 1, column=2).value
 
 
 def test_charts_are_embedded_and_written_as_png(report):
