@@ -23,7 +23,7 @@ def in_tmp(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_run_with_no_arguments_uses_the_example_and_writes_ics_reports_state(in_tmp):
+def test_run_with_no_arguments_uses_the_example_and_writes_ics_reports_state(in_tmp, lang_en):
     res = runner.invoke(app, ["run", "--today", "2026-11-25"])
     # the example carries deliberate bad rows: finished, with row errors
     assert res.exit_code == EXIT_ROW_ERRORS, res.output
@@ -59,7 +59,7 @@ def test_dry_run_on_a_fresh_folder_writes_nothing(in_tmp):
     assert not (in_tmp / "procal-out").exists() or not any((in_tmp / "procal-out").iterdir())
 
 
-def test_clean_source_exits_zero(in_tmp):
+def test_clean_source_exits_zero(in_tmp, lang_en):
     wb = openpyxl.load_workbook(ROOT / "examples" / "plans.xlsx")
     plans = wb["แผนจัดซื้อจัดจ้าง"]
     keep = [r for r in plans.iter_rows(values_only=True)][:6]
