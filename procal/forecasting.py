@@ -127,7 +127,7 @@ def register(app: typer.Typer) -> None:
                                                            "at risk or lost."),
         lang: str = typer.Option("th", "--lang", help="th | en"),
     ) -> None:
-        """Projects that will miss their contract-signing deadline (early warning)."""
+        """คาดการณ์โครงการที่จะลงนามไม่ทัน — Projects that will miss their contract-signing deadline (early warning)."""
         from procal.cli import EXIT_FAILED, EXIT_OK, EXIT_ROW_ERRORS
         from procal.cmd_run import bangkok_today, find_example
         from procal.google_clients import google_clients_for
