@@ -77,7 +77,7 @@ def _f(v: Decimal) -> float:
     return float(pct2(v))
 
 
-def _short(name: str, short_names: Mapping[str, str] | None = None, width: int = 26) -> str:
+def _short(name: str, width: int = 26, short_names: Mapping[str, str] | None = None) -> str:
     """The agency's configured short name (``[reconcile] short_names``), else its name with the
     usual abbreviations, wrapped at Thai word boundaries onto at most three lines."""
     if short_names and name in short_names:
@@ -108,7 +108,7 @@ def agencies_chart(recon: Reconciliation, budget_type: BudgetType | None, path: 
     if not rows:
         return None
     rows.sort(key=lambda r: r[1].disbursement_pct)
-    names = [_short(n, short_names) for n, _ in rows]
+    names = [_short(n, short_names=short_names) for n, _ in rows]
     values = [_f(f.disbursement_pct) for _, f in rows]
     targets = [_f(f.disbursement_target_pct) for _, f in rows]
     sevs = [f.severity for _, f in rows]

@@ -95,8 +95,9 @@ def test_chart_status_is_not_colour_alone():
 def test_short_names_and_wrapping():
     from sheets_io.charts import _short
 
-    assert _short("สำนักงานโยธาธิการและผังเมืองจังหวัดขอนแก่น", {"สำนักงานโยธาธิการและผังเมืองจังหวัดขอนแก่น": "โยธาฯ"}) == "โยธาฯ"
-    long = _short("สำนักงานทรัพยากรธรรมชาติและสิ่งแวดล้อมจังหวัดขอนแก่น", None, width=20)
+    assert _short("สำนักงานโยธาธิการและผังเมืองจังหวัดขอนแก่น",
+                  short_names={"สำนักงานโยธาธิการและผังเมืองจังหวัดขอนแก่น": "โยธาฯ"}) == "โยธาฯ"
+    long = _short("สำนักงานทรัพยากรธรรมชาติและสิ่งแวดล้อมจังหวัดขอนแก่น", width=20)
     assert "…" not in long and "\n" in long
     assert all(not line[0] in "ะาำ่้๊๋ัิีึืุู" for line in long.split("\n"))
 
