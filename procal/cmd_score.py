@@ -266,7 +266,7 @@ def register(app: typer.Typer) -> None:
         quarter: Optional[int] = typer.Option(None, "--quarter", "-q",
                                               help="Score as of the end of fiscal quarter 1–4."),
     ) -> None:
-        """Agency scoreboard (PTS): procurement and disbursement scores, deductions, awards."""
+        """คะแนนหน่วยงาน (PTS) — Agency scoreboard (PTS): procurement and disbursement scores, deductions, awards."""
         from procal.cli import EXIT_FAILED, EXIT_OK, EXIT_ROW_ERRORS
         from procal.cmd_run import bangkok_today
         from procal.settings import load_settings
