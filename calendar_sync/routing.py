@@ -98,4 +98,6 @@ def resolve_calendar_names(book: Any, settings: SyncSettings) -> list[InputError
         book.problems.append(err)
         book.held_project_ids.add(plan.project_id)
         book.plans[i] = dataclasses.replace(plan, calendar=None)
+    if callable(getattr(book, "changed", None)):
+        book.changed()  # plans were replaced in place: the book's lookups by id are stale
     return problems

@@ -128,6 +128,15 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
             dry_run: bool = False, allow_mass_delete: bool = False, backend: str | None = None,
             console: Console | None = None, progress: bool = True) -> RunResult:
     """The whole treasury job. Raises ``ProcalError`` for failures (exit 2)."""
+    with contextlib.ExitStack() as run_scope:  # lives as long as the run (shared listings)
+        return _run_job(run_scope, settings, source=source, today=today, dry_run=dry_run,
+                        allow_mass_delete=allow_mass_delete, backend=backend, console=console,
+                        progress=progress)
+
+
+def _run_job(run_scope: contextlib.ExitStack, settings, *, source: str | None, today: date | None,
+             dry_run: bool, allow_mass_delete: bool, backend: str | None,
+             console: Console | None, progress: bool) -> RunResult:
     from calendar_sync.ledger import Ledger
     from calendar_sync.reminders import (ReminderOptions, existing_reminder_keys, period_key,
                                          reminder_events, sync_reminders)
@@ -242,9 +251,10 @@ def run_job(settings, *, source: str | None = None, today: date | None = None,
     result.backend = be.name
     rplan = None
     # plan on a copy of the state file: planning never changes it, even when a check fails later
-    # Google: one listing per calendar per run, shared by the milestone and reminder syncs
-    shared = getattr(be, "shared_listings", contextlib.nullcontext)
-    with _open_ledger(Ledger, settings.sync.ledger_file, True) as ledger, shared():
+    # Google: one listing per calendar per run, shared by the milestone, reminder and scoring
+    # syncs (the backend keeps it in step with its own writes); it lasts until the run ends
+    run_scope.enter_context(getattr(be, "shared_listings", contextlib.nullcontext)())
+    with _open_ledger(Ledger, settings.sync.ledger_file, True) as ledger:
         # 1. milestones
         plan = plan_milestones(book, settings.sync, be, ledger, today=today, calendar=cal,
                                allow_mass_delete=allow_mass_delete)

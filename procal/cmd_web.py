@@ -52,5 +52,5 @@ def register(app: typer.Typer) -> None:
         config: Optional[Path] = typer.Option(None, "--config", "-c",
                                               help="procal.toml (default: ./procal.toml if present)."),
     ) -> None:
-        """Open the calculator, dashboard and feeds in a browser (read-only web server)."""
+        """หน้าเว็บ procal — Open the calculator, dashboard and feeds in a browser (read-only web server)."""
         run_web(out, host, port, config)

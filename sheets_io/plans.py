@@ -95,8 +95,12 @@ class PlanBook:
 
     def _index(self) -> tuple[dict[str, ProjectPlan], dict[str, dict[str, StepProgress]],
                               dict[str, int]]:
-        """Lookups by project id, built once (rebuilt if the lists grew): never a scan per id."""
-        sig = (len(self.plans), len(self.progress), len(self.row_ids))
+        """Lookups by project id, built once (rebuilt when the lists change): never a scan per id.
+
+        The cache is keyed on the lists' identity and length; code that replaces an entry in place
+        (``book.plans[i] = …``) must call :meth:`changed` afterwards."""
+        sig = (id(self.plans), len(self.plans), id(self.progress), len(self.progress),
+               id(self.row_ids), len(self.row_ids), self.__dict__.get("_gen", 0))
         cached = self.__dict__.get("_idx")
         if cached is not None and cached[0] == sig:
             return cached[1]
@@ -112,6 +116,10 @@ class PlanBook:
         idx = (plans, progress, rows)
         self.__dict__["_idx"] = (sig, idx)
         return idx
+
+    def changed(self) -> None:
+        """Say that plans, progress or row ids were replaced in place (drops the lookups)."""
+        self.__dict__["_gen"] = self.__dict__.get("_gen", 0) + 1
 
     def plan(self, project_id: str) -> ProjectPlan:
         return self._index()[0][project_id]
@@ -395,6 +403,7 @@ def _follow_appeals(book: PlanBook, rulebook: Rulebook, calendar: WorkingCalenda
             book.warnings.append(exc)
             continue
         book.plans[i] = new
+    book.changed()
 
 
 _TOTAL_WORDS = {"รวม", "รวมทั้งสิ้น", "รวมทั้งหมด", "ยอดรวม", "total", "grandtotal", "sum"}

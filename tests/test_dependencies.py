@@ -27,9 +27,12 @@ _LOCAL = {f.stem for d in ("examples", "tests", "bench") for f in (ROOT / d).rgl
 # declared, used, but never named in an import statement
 USED_WITHOUT_IMPORT = {
     "fontpkg-sarabun": "the Thai font files, read with importlib.resources.files('fontpkg_sarabun')",
+    "uharfbuzz": "Thai shaping in the web PDF: fpdf2's set_text_shaping() loads it itself",
 }
 # test-extra tools used as programs or plugins, not imported
 TEST_TOOLS = {"pytest-xdist", "pytest-timeout", "ruff", "setuptools", "wheel", "babel"}
+# test-extra libraries another library imports for the tests (starlette.testclient needs httpx)
+TEST_TOOLS |= {"httpx"}
 
 
 def _norm(name: str) -> str:

@@ -166,7 +166,10 @@ def test_texts_in_feeds_are_the_events_procal_wanted(run_of_1k):
 
     result, out, _ = run_of_1k
     wanted = {}
-    for plan in (result.milestone_plan, result.reminder_plan):
+    scoring_plan = getattr(result.scoring, "event_plan", None)
+    for plan in (result.milestone_plan, result.reminder_plan, scoring_plan):
+        if plan is None:
+            continue
         for o in plan.ops:
             if o.desired is not None:
                 wanted[o.event_id + "@procal"] = o.desired
