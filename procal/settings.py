@@ -64,8 +64,7 @@ class ReconcileSettings:
     reminder_minutes: int = 30
     summary_event: bool = True
     reminders: bool = True  # put reminder events on the executives' calendar at all
-    # agency name -> the short name charts show, e.g. {"สำนักงานโยธาธิการและผังเมืองจังหวัดขอนแก่น" = "โยธาฯ"}
-    short_names: Mapping[str, str] = field(default_factory=dict)
+    short_names: Mapping[str, str] = field(default_factory=dict)  # agency name = the short name charts show
 
     @property
     def thresholds(self) -> Thresholds:

@@ -25,7 +25,7 @@ from sheets_io.cells import (
 from sheets_io.disbursement import DisbursementBook, read_disbursement
 from sheets_io.plan_report import export_plan_report
 from sheets_io.plans import PlanBook, read_plans
-from sheets_io.safecell import append_row, csv_cell, looks_like_formula, write_cell
+from sheets_io.safecell import append_row, csv_cell, looks_like_formula, write_cell, write_date
 from sheets_io.run_summary import SUMMARY_NAME, run_summary, write_run_summary
 from sheets_io.settings import SheetsSettings
 from sheets_io.tables import (
@@ -68,7 +68,7 @@ __all__ = [
     "clean_text", "is_blank", "parse_id", "parse_amount", "parse_bool", "parse_date_cell",
     "parse_email", "parse_day_count", "excel_error", "check_excel_error",
     # the one safe cell writer for every workbook / CSV procal writes (no live formulas)
-    "write_cell", "append_row", "csv_cell", "looks_like_formula",
+    "write_cell", "write_date", "append_row", "csv_cell", "looks_like_formula",
     # agency scoring: deductions tab, scoreboard sheets, ranking chart
     "read_deductions", "scoring_inputs", "update_first_seen", "scoreboard_rows", "breakdown_rows",
     "writeback_rows", "add_score_sheets", "ranking_chart", "row_issue_key", "group_summary",

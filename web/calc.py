@@ -278,7 +278,7 @@ def compute(inp: PlanInput) -> PlanResult:
                                  f"days for step {code!r} must be a whole number (CODE=N)"))
             continue
         n = int(raw)
-        if n < rule.min_days:
+        if rule.min_days is not None and n < rule.min_days:
             probs.append(below_minimum(rule, n))
             continue
         if n > 3650:

@@ -127,12 +127,12 @@ def plan_xlsx(res: calc.PlanResult, lang: str = "th") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    from sheets_io import write_cell  # typed text never becomes a live formula
+    from sheets_io import write_cell, write_date  # typed text never becomes a live formula
 
     def _put(cell, value):
-        if isinstance(value, str):
-            return write_cell(cell, value)
-        cell.value = value  # real dates and numbers stay dates and numbers
+        if isinstance(value, date):  # a real date (sorts and filters), shown in Buddhist Era
+            return write_date(cell, value, BE_DATE_FORMAT)
+        write_cell(cell, value)  # numbers stay numbers; text stays text, never a formula
         return cell
 
     T = texts(lang)

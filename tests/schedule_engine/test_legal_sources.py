@@ -16,6 +16,8 @@ RB = default_rulebook()
 ON_2560 = date(2024, 6, 3)
 ON_W210 = date(2026, 5, 5)
 EXT = ("appeal_committee_extension_1", "appeal_committee_extension_2")
+# some tests match the English wording of engine errors
+pytestmark = pytest.mark.usefixtures("lang_en")
 
 
 def _rules(method, budget, on, **kw):
