@@ -99,7 +99,7 @@ class SyncSettings:
     google_calendars: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # calendar key -> the name people see on their phone (X-WR-CALNAME); unset keys get
     # DEFAULT_CALENDAR_NAMES, agency calendars "จัดซื้อจัดจ้าง — <agency>"
-    calendar_names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    calendar_names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # calendar key = the name phones show (X-WR-CALNAME)
 
     def display_names(self) -> dict[str, str]:
         """Every calendar key procal writes to, with the name shown in calendar apps."""

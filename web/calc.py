@@ -273,6 +273,8 @@ def compute(inp: PlanInput) -> PlanResult:
         raw = text.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")).strip()
         if raw == "" and not inp.strict:
             continue
+        if rule.requires and not inp.strict and not _step_on(by_code.get(rule.requires), inp):
+            continue  # the form shows every step; a step whose parent step is off is not counted
         if not raw.lstrip("-").isdigit():
             probs.append(Problem(f"d_{code}", f"จำนวนวันของขั้นตอน “{rule.name_th}” ต้องเป็นจำนวนเต็ม",
                                  f"days for step {code!r} must be a whole number (CODE=N)"))
@@ -438,3 +440,14 @@ def methods_json() -> list[dict]:
 def tier_hint(method_code: str, budget: Decimal) -> str:
     m = default_rulebook().resolve_method(method_code)
     return m.tier_for(budget).label
+
+
+def _step_on(rule, inp) -> bool:
+    """Is this (optional) step part of the plan the form asks for?"""
+    if rule is None:
+        return False
+    if rule.code in inp.with_steps:
+        return True
+    if rule.code in inp.without_steps:
+        return False
+    return not rule.optional or bool(getattr(rule, "default_on", False))
