@@ -52,12 +52,18 @@ class Timing:
 
 def timed(cmd: list[str], cwd: Path) -> Timing:
     """Run ``cmd`` as a child process; wall time, CPU time and peak RSS from ``wait4``."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "COLUMNS": "120"})
-    _, status, ru = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    # stderr goes to a file, not a pipe: a run with many row errors fills a pipe's 64 KiB buffer
+    # and would block forever while this process waits for it to end
+    import tempfile
+
+    with tempfile.TemporaryFile() as errf:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errf,
+                                env={**os.environ, "COLUMNS": "120"})
+        _, status, ru = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        errf.seek(0)
+        err = errf.read().decode("utf-8", "replace")
     rc = os.waitstatus_to_exitcode(status)
     if rc not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} failed ({rc}):\n{err[-3000:]}")

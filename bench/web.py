@@ -166,7 +166,7 @@ def main() -> None:
         port = _free_port()
         server = subprocess.Popen([sys.executable, "-m", "procal", "web", "--out", str(out),
                                    "--port", str(port)], cwd=tmp, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE)
+                                  stderr=subprocess.DEVNULL)  # never a pipe nobody reads
         deadline = time.time() + 60
         while True:
             try:
