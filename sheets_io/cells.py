@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from schedule_engine.dates import BE_OFFSET, BE_THRESHOLD, format_thai_date, parse_date
 from schedule_engine.i18n import N_, t
 from schedule_engine.errors import DateParseError, InputError
-from schedule_engine.text import normalise_text
+from schedule_engine.text import FORMAT_CHARS, normalise_text
 
 # Excel / Google Sheets error values a broken formula leaves in a cell
 EXCEL_ERRORS = frozenset({"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!",
@@ -102,7 +102,7 @@ def clean_text(value: object) -> str:
         return value.isoformat()
     text = str(value).translate(_ODD_SPACES)
     if not text.isascii():
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+        text = FORMAT_CHARS.sub("", text)
         text = text.replace("\u0e4d\u0e32", "\u0e33")  # NIKHAHIT + SARA AA typed for SARA AM
     return " ".join(text.split())
 

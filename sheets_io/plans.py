@@ -8,6 +8,7 @@ plan tab, no access) raise :class:`SourceError` before anything is computed or w
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -154,11 +155,19 @@ _SOURCE_ALIASES = {
 }
 
 
+_KEY_DROP = re.compile(r"[\s\-_.()/]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_key(text: str) -> str:
+    return _KEY_DROP.sub("", text_key(clean_text(text)))
+
+
 def _key(text: object) -> str:
     """Matching key for typed names (budget types/sources, steps, switches, totals): the one
     ``text_key`` normalisation (NFKC, no zero-width/bidi characters, dashes unified, case folded)
-    without spaces and punctuation."""
-    return re.sub(r"[\s\-_.()/]+", "", text_key(clean_text(text)))
+    without spaces and punctuation. Memoised: a province's sheets repeat the same few names."""
+    return _text_key(text if isinstance(text, str) else clean_text(text))
 
 
 def parse_budget_type(value: object) -> BudgetType:
@@ -191,11 +200,19 @@ _OVERRIDE_SPLIT = re.compile(r"[;,\n]+")
 _OVERRIDE_ITEM = re.compile(r"^(.+?)\s*[=:]\s*(.+)$")
 
 
+_STEP_INDEX: dict[int, tuple[Method, dict[str, str]]] = {}
+
+
 def _step_index(method: Method) -> dict[str, str]:
+    """Step code by the key of its code, Thai and English name; built once per method."""
+    hit = _STEP_INDEX.get(id(method))
+    if hit is not None and hit[0] is method:
+        return hit[1]
     idx: dict[str, str] = {}
     for r in method.rules:
         for name in (r.code, r.name_th, r.name_en):
             idx.setdefault(_key(name), r.code)
+    _STEP_INDEX[id(method)] = (method, idx)  # the method is kept alive, so its id stays its own
     return idx
 
 

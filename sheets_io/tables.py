@@ -282,29 +282,27 @@ class XlsxSource(TableSource):
     def write_target(self) -> str:
         return str(self.output_path)
 
-    def _load(self, read_only: bool, path: Path | None = None):
-        import openpyxl
+    def _load(self, path: Path | None = None):
+        """The workbook's values (``sheets_io.xlsx_read``: fast, the values openpyxl gives)."""
+        from sheets_io.xlsx_read import WorkbookValues
 
         path = path or self.path
         if not path.exists():
             raise SourceError(f"{path}: file not found")
         try:
-            return openpyxl.load_workbook(path, read_only=read_only, data_only=True)
+            return WorkbookValues(path)
         except PermissionError as exc:
             raise SourceError(f"{path}: no permission to read the file ({exc})") from None
-        except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
+        except Exception as exc:  # zipfile.BadZipFile, CalamineError, InvalidFileException ...
             raise SourceError(f"{path}: not a readable .xlsx workbook ({exc})") from None
 
     def tab_names(self) -> list[str]:
-        wb = self._load(read_only=True)
-        try:
+        with self._load() as wb:
             return list(wb.sheetnames)
-        finally:
-            wb.close()
 
     @staticmethod
-    def _grid(ws) -> list[list[object]]:
-        grid = [list(r) for r in ws.iter_rows(values_only=True)]
+    def _grid(wb, title: str) -> list[list[object]]:
+        grid = wb.grid(title)
         while grid and not any(clean_text(v) for v in grid[-1]):
             grid.pop()
         return grid
@@ -318,17 +316,14 @@ class XlsxSource(TableSource):
         own = [n for n in [*names, *optional] if n in self._own_tabs()]
         if own and self.output_path.is_file() and not same_file(self.output_path, self.path):
             try:
-                owb = self._load(read_only=True, path=self.output_path)
+                owb = self._load(path=self.output_path)
             except SourceError:
                 owb = None  # a broken output workbook is rewritten whole on the next write
             if owb is not None:
-                try:
+                with owb:
                     for name, title in match_tabs(own, list(owb.sheetnames)).items():
-                        out[name] = Table(self.label, title, self._grid(owb[title]))
-                finally:
-                    owb.close()
-        wb = self._load(read_only=True)
-        try:
+                        out[name] = Table(self.label, title, self._grid(owb, title))
+        with self._load() as wb:
             present = list(wb.sheetnames)
             titles = match_tabs([*names, *optional], present)
             missing = [n for n in names if n not in titles and n not in out]
@@ -337,16 +332,43 @@ class XlsxSource(TableSource):
             for name in [*names, *[o for o in optional if o not in names]]:
                 if name in out or name not in titles:
                     continue
-                out[name] = Table(self.label, titles[name], self._grid(wb[titles[name]]))
+                out[name] = Table(self.label, titles[name], self._grid(wb, titles[name]))
             return out
-        finally:
-            wb.close()
 
     def write_tabs(self, tabs: Mapping[str, Sequence[Sequence[object]]]) -> None:
-        import openpyxl
-
         self._refuse_agency_tabs(tabs)
         target = self.output_path
+        if not self._other_sheets(target, tabs):
+            # procal's file holds only procal's tabs: stream it anew (sheets_io.xlsx_write)
+            from sheets_io.xlsx_write import write_workbook
+
+            try:
+                write_workbook(target, tabs)
+            except PermissionError as exc:
+                raise SourceError(f"{target}: cannot write (is it open in Excel?) "
+                                  f"({exc.strerror})") from None
+            except OSError as exc:
+                raise SourceError(f"{target}: cannot write ({exc.strerror or exc})") from None
+            except ValueError as exc:  # a tab name no workbook can carry
+                raise SourceError(f"{target}: {exc}") from None
+            return
+        self._write_tabs_keeping_others(target, tabs)
+
+    def _other_sheets(self, target: Path, tabs: Mapping[str, object]) -> list[str]:
+        """Sheets of procal's existing output workbook it is not about to replace (someone added
+        them): those are kept, so the slower load-and-save path writes that workbook."""
+        if not target.is_file():
+            return []
+        try:
+            with self._load(path=target) as wb:
+                return [n for n in wb.sheetnames if n not in tabs]
+        except SourceError:
+            return []  # unreadable: procal's own file is written afresh
+
+    def _write_tabs_keeping_others(self, target: Path,
+                                   tabs: Mapping[str, Sequence[Sequence[object]]]) -> None:
+        import openpyxl
+
         if target.exists():
             try:
                 wb = openpyxl.load_workbook(target)
