@@ -8,7 +8,8 @@ working day (CCC s.193/8); 0 days ends on D. Rules are those in force on the sta
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Mapping
@@ -99,6 +100,34 @@ def resolve_steps(method: Method, tier: Tier, on: date, *,
     adds the appeal-filed branch (Act s.118-119) after the appeal step; a method without an appeal
     step (Act s.66 para 2) refuses it.
     """
+    with_steps, without_steps = tuple(with_steps), tuple(without_steps)
+    key = (id(method), tier.code, on, tuple(sorted((day_overrides or {}).items(),
+                                                   key=lambda kv: kv[0])),
+           frozenset(with_steps), frozenset(without_steps), appeal_filed)
+    try:
+        hit = _STEPS_MEMO.get(key)
+    except TypeError:  # an override value that cannot be a key: count it afresh (and refuse it)
+        return _resolve_steps(method, tier, on, day_overrides=day_overrides,
+                              with_steps=with_steps, without_steps=without_steps,
+                              appeal_filed=appeal_filed)
+    if hit is not None and hit[0] is method and hit[1] is tier:
+        return hit[2]
+    steps = _resolve_steps(method, tier, on, day_overrides=day_overrides, with_steps=with_steps,
+                           without_steps=without_steps, appeal_filed=appeal_filed)
+    if len(_STEPS_MEMO) >= _MEMO_MAX:
+        _STEPS_MEMO.clear()
+    _STEPS_MEMO[key] = (method, tier, steps)  # steps are immutable; errors are not kept
+    return steps
+
+
+_STEPS_MEMO: dict = {}
+
+
+def _resolve_steps(method: Method, tier: Tier, on: date, *,
+                   day_overrides: Mapping[str, int] | None = None,
+                   with_steps: Iterable[str] = (), without_steps: Iterable[str] = (),
+                   appeal_filed: bool = False) -> tuple[ResolvedStep, ...]:
+    """:func:`resolve_steps` counted afresh (no memo)."""
     if appeal_filed and not method.has_appeal():
         raise StepSwitchError(
             f"{method.code} has no appeal period before signing (Act s.66 para 2), so no "
@@ -295,7 +324,37 @@ def build_timeline(rulebook: Rulebook, calendar: WorkingCalendar, *, method: str
     if start is None and contract_by is None:
         raise InputError("a timeline needs a start date or a contract-signing deadline",
                          hint="give --start or --contract-by")
+    # a province's projects repeat the same method, tier, dates and options: each distinct set
+    # is counted once per calendar (the timeline is immutable; only the budget differs)
+    options = (tuple(sorted((day_overrides or {}).items(), key=lambda kv: kv[0])),
+               frozenset(with_steps), frozenset(without_steps), appeal_filed, get_language())
+    if start is not None:
+        key = (id(m), "forward", m.tier_for(amount, start).code, start, options)
+    else:
+        key = (id(m), "backward", amount, contract_by, options)
+    memo = _MEMO.get(calendar)
+    if memo is None:
+        memo = _MEMO[calendar] = {}
+    hit = memo.get(key)
+    if hit is not None and hit[0] is m:
+        tl = hit[1]
+        same = tl.budget == amount and str(tl.budget) == str(amount)  # 1.0 ≠ 1 as typed
+        return tl if same else replace(tl, budget=amount)
+    tl = _build_timeline(m, calendar, amount, start, contract_by, day_overrides, with_steps,
+                         without_steps, appeal_filed)
+    if len(memo) >= _MEMO_MAX:
+        memo.clear()
+    memo[key] = (m, tl)
+    return tl
 
+
+_MEMO: "weakref.WeakKeyDictionary[WorkingCalendar, dict]" = weakref.WeakKeyDictionary()
+_MEMO_MAX = 200_000
+
+
+def _build_timeline(m: Method, calendar: WorkingCalendar, amount: Decimal, start: date | None,
+                    contract_by: date | None, day_overrides: Mapping[str, int] | None,
+                    with_steps: tuple, without_steps: tuple, appeal_filed: bool) -> Timeline:
     def resolve(on: date):
         tier = m.tier_for(amount, on)
         steps = resolve_steps(m, tier, on, day_overrides=day_overrides, with_steps=with_steps,

@@ -161,7 +161,8 @@ class GoogleSheetSource(TableSource):
         return out
 
     # ------------------------------------------------------------------ writing
-    def write_tabs(self, tabs: Mapping[str, Sequence[Sequence[object]]]) -> None:
+    def write_tabs(self, tabs: Mapping[str, Sequence[Sequence[object]]], *,
+                   stamp: str | None = None) -> None:
         self._refuse_agency_tabs(tabs)
         sh = self._open()
         meta = self._meta or {}

@@ -123,24 +123,49 @@ class Table:
         hm = self.header_map(headers, required=required, search_rows=search_rows)
         mapped_cols = set(hm.columns.values())
         out: list[Record] = []
+        columns = list(hm.columns.items())
+        extra_cols = [(j, h) for j, h in enumerate(hm.headers) if h and j not in mapped_cols]
         for i in range(hm.header_row, len(self.grid)):
             row = self.grid[i]
-            if not any(clean_text(v) for v in row):
+            if all(_is_blank(v) for v in row):
                 continue
-            values = {f: _blank_to_none(row[j] if j < len(row) else None)
-                      for f, j in hm.columns.items()}
-            extra = {h: _blank_to_none(row[j]) for j, h in enumerate(hm.headers)
-                     if h and j not in mapped_cols and j < len(row)}
+            n = len(row)
+            values = {f: _blank_to_none(row[j] if j < n else None) for f, j in columns}
+            extra = {h: _blank_to_none(row[j]) for j, h in extra_cols if j < n}
             out.append(Record(tab=self.tab, row=i + 1, values=values, columns=hm.texts, extra=extra))
         return out
 
 
+def _is_blank(v: object) -> bool:
+    """``clean_text(v) == ""``, without cleaning the text of a cell that starts with a letter or
+    digit (most cells): such a cell is never blank."""
+    if v is None:
+        return True
+    if type(v) is str:
+        return not (v[:1].isalnum() or clean_text(v))
+    if type(v) is float:
+        return v != v  # NaN
+    return not clean_text(v)
+
+
+class LazyTable(Table):
+    """A :class:`Table` whose grid is read on first use."""
+
+    def __init__(self, source: str, tab: str, load):
+        self.source = source
+        self.tab = tab
+        self._load_grid = load
+        self._grid: list[list[object]] | None = None
+
+    @property  # type: ignore[override]
+    def grid(self) -> list[list[object]]:
+        if self._grid is None:
+            self._grid = self._load_grid()
+        return self._grid
+
+
 def _blank_to_none(v: object) -> object:
-    if isinstance(v, str) and not clean_text(v):
-        return None
-    if isinstance(v, float) and v != v:  # NaN
-        return None
-    return v
+    return None if (type(v) is str or type(v) is float or v is None) and _is_blank(v) else v
 
 
 class TableSource:
@@ -161,9 +186,17 @@ class TableSource:
         raise NotImplementedError
 
     # --- writing
-    def write_tabs(self, tabs: Mapping[str, Sequence[Sequence[object]]]) -> None:
-        """Replace the whole content of each tab (created if missing) in one batch."""
+    def write_tabs(self, tabs: Mapping[str, Sequence[Sequence[object]]], *,
+                   stamp: str | None = None) -> None:
+        """Replace the whole content of each tab (created if missing) in one batch. ``stamp``
+        (a digest of the rows) is kept with them where the target can keep it (procal's own
+        workbook) and given back by :meth:`written_stamp`."""
         raise NotImplementedError
+
+    def written_stamp(self) -> str | None:
+        """The ``stamp`` of the last :meth:`write_tabs`, if what it wrote is still there
+        untouched; None when unknown (the caller then compares the rows themselves)."""
+        return None
 
     def _refuse_agency_tabs(self, tabs: Iterable[str]) -> None:
         agency = {tab_key(t) for t in self.settings.agency_tabs}
@@ -300,6 +333,15 @@ class XlsxSource(TableSource):
         with self._load() as wb:
             return list(wb.sheetnames)
 
+    def _grid_loader(self, title: str):
+        def load() -> list[list[object]]:
+            try:
+                with self._load(path=self.output_path) as wb:
+                    return self._grid(wb, title)
+            except (SourceError, KeyError, Exception):  # noqa: BLE001 - procal's file, broken
+                return []  # since it was listed: as if the tab were empty (it is rewritten)
+        return load
+
     @staticmethod
     def _grid(wb, title: str) -> list[list[object]]:
         grid = wb.grid(title)
@@ -322,7 +364,9 @@ class XlsxSource(TableSource):
             if owb is not None:
                 with owb:
                     for name, title in match_tabs(own, list(owb.sheetnames)).items():
-                        out[name] = Table(self.label, title, self._grid(owb, title))
+                        # procal's own tabs are read when first needed (a rerun whose rows are
+                        # unchanged, with no held project, never reads them)
+                        out[name] = LazyTable(self.label, title, self._grid_loader(title))
         with self._load() as wb:
             present = list(wb.sheetnames)
             titles = match_tabs([*names, *optional], present)
@@ -335,7 +379,15 @@ class XlsxSource(TableSource):
                 out[name] = Table(self.label, titles[name], self._grid(wb, titles[name]))
             return out
 
-    def write_tabs(self, tabs: Mapping[str, Sequence[Sequence[object]]]) -> None:
+    def written_stamp(self) -> str | None:
+        from sheets_io.xlsx_write import read_stamp
+
+        if same_file(self.output_path, self.path):
+            return None
+        return read_stamp(self.output_path)
+
+    def write_tabs(self, tabs: Mapping[str, Sequence[Sequence[object]]], *,
+                   stamp: str | None = None) -> None:
         self._refuse_agency_tabs(tabs)
         target = self.output_path
         if not self._other_sheets(target, tabs):
@@ -343,7 +395,7 @@ class XlsxSource(TableSource):
             from sheets_io.xlsx_write import write_workbook
 
             try:
-                write_workbook(target, tabs)
+                write_workbook(target, tabs, stamp=stamp)
             except PermissionError as exc:
                 raise SourceError(f"{target}: cannot write (is it open in Excel?) "
                                   f"({exc.strerror})") from None
@@ -451,7 +503,8 @@ class CsvSource(TableSource):
                                   self._read_csv(self._tab_path(titles[name])))
         return out
 
-    def write_tabs(self, tabs: Mapping[str, Sequence[Sequence[object]]]) -> None:
+    def write_tabs(self, tabs: Mapping[str, Sequence[Sequence[object]]], *,
+                   stamp: str | None = None) -> None:
         import csv
 
         self._refuse_agency_tabs(tabs)

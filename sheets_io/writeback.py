@@ -6,6 +6,7 @@ A held project (its row failed this run) keeps the schedule rows it had last tim
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -114,7 +115,7 @@ def schedule_rows(book: PlanBook, *, today: date, calendar: WorkingCalendar,
 def _carried_over(book: PlanBook) -> list[list[object]]:
     """Last run's schedule rows of held projects (so nothing is lost because a row failed)."""
     prev = book.previous_tabs.get(book.settings.schedule_tab)
-    if prev is None or prev.is_empty or not book.held_project_ids:
+    if prev is None or not book.held_project_ids or prev.is_empty:  # read only when needed
         return []
     grid = prev.grid
     header = [normalise_header(h) for h in grid[0]]
@@ -170,16 +171,38 @@ def write_back(source: TableSource | str | None, book: PlanBook, *, today: date,
     sched = schedule_rows(book, today=today, calendar=calendar)
     status = status_rows(book, checked=checked)
     carried = len(_carried_over(book))
-    same = (src is book.source
-            and _same_rows(book.previous_tabs.get(book.settings.schedule_tab), sched)
-            and _same_rows(book.previous_tabs.get(book.settings.status_tab), status,
-                           ignore=STATUS_HEADER.index("ตรวจเมื่อ (checked)")))
+    checked_col = STATUS_HEADER.index("ตรวจเมื่อ (checked)")
+    stamp = rows_stamp({book.settings.schedule_tab: sched, book.settings.status_tab: status},
+                       ignore={book.settings.status_tab: checked_col})
+    written = src.written_stamp() if src is book.source else None
+    if written is not None:  # procal's own workbook, as procal left it: compare the stamps
+        same = written == stamp
+    else:  # compare the rows as read this run
+        same = (src is book.source
+                and _same_rows(book.previous_tabs.get(book.settings.schedule_tab), sched)
+                and _same_rows(book.previous_tabs.get(book.settings.status_tab), status,
+                               ignore=checked_col))
     if not same:
-        src.write_tabs({book.settings.schedule_tab: sched, book.settings.status_tab: status})
+        src.write_tabs({book.settings.schedule_tab: sched, book.settings.status_tab: status},
+                       stamp=stamp)
     return WriteReport(written=True, tabs={book.settings.schedule_tab: len(sched) - 1,
                                            book.settings.status_tab: len(status) - 1},
                        carried_over=carried, held_projects=tuple(sorted(book.held_project_ids)),
                        target=src.write_target, unchanged=same)
+
+
+def rows_stamp(tabs: dict[str, list[list[object]]], ignore: dict[str, int]) -> str:
+    """A digest of the rows procal writes (a column that changes every run, the time of the
+    check, left out): equal stamps = nothing to rewrite."""
+    h = hashlib.sha256(b"procal write-back v1\0")
+    for tab, rows in tabs.items():
+        col = ignore.get(tab)
+        h.update(repr(tab).encode("utf-8"))
+        for row in rows:
+            if col is not None and col < len(row):
+                row = row[:col] + row[col + 1:]
+            h.update(repr(row).encode("utf-8"))  # str/int/date cells: repr is exact
+    return h.hexdigest()
 
 
 def _cell_key(v: object) -> object:

@@ -53,23 +53,38 @@ class WorkbookValues:
         self.path = Path(path)
         self._calamine = None
         self._openpyxl = None
+        self._errors_checked = False
         try:
             from python_calamine import CalamineWorkbook
         except ImportError:  # pragma: no cover - a declared dependency; openpyxl still works
-            CalamineWorkbook = None
-        if CalamineWorkbook is not None and not _has_error_cells(self.path):
-            self._calamine = CalamineWorkbook.from_path(str(self.path))
-            self.sheetnames = list(self._calamine.sheet_names)
-        else:
-            import openpyxl
+            self._open_openpyxl()
+            return
+        self._calamine = CalamineWorkbook.from_path(str(self.path))
+        self.sheetnames = list(self._calamine.sheet_names)
 
-            self._openpyxl = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-            self.sheetnames = list(self._openpyxl.sheetnames)
+    def _open_openpyxl(self) -> None:
+        import openpyxl
+
+        self._openpyxl = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        self.sheetnames = list(self._openpyxl.sheetnames)
 
     def grid(self, title: str) -> list[list[object]]:
+        if self._calamine is not None and not self._errors_checked:
+            # looked for on the first sheet read, not on opening: listing the sheets of a big
+            # workbook must not decompress every sheet
+            self._errors_checked = True
+            if _has_error_cells(self.path):
+                self._calamine.close()
+                self._calamine = None
+                self._open_openpyxl()
         if self._calamine is not None:
             rows = self._calamine.get_sheet_by_name(title).to_python(skip_empty_area=False)
-            return [[_openpyxl_value(v) for v in row] for row in rows]
+            # _openpyxl_value inlined (a million cells: the call would double the cost)
+            lo, hi, midnight = -_EXACT_INT, _EXACT_INT, time()
+            return [[None if v == "" else
+                     (int(v) if v.is_integer() and lo < v < hi else v) if type(v) is float else
+                     datetime.combine(v, midnight) if type(v) is date else v
+                     for v in row] for row in rows]
         return [list(r) for r in self._openpyxl[title].iter_rows(values_only=True)]
 
     def close(self) -> None:

@@ -21,6 +21,7 @@ import os
 import re
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -30,6 +31,7 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_DOC_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006"
 _SML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 
 # characters XML 1.0 cannot carry (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF)
@@ -117,12 +119,49 @@ def _sheet_xml(rows: Sequence[Sequence[object]], sst: _SharedStrings) -> str:
             + "".join(out) + "</sheetData></worksheet>")
 
 
-def write_workbook(path: str | os.PathLike, tabs: Mapping[str, Sequence[Sequence[object]]]) -> None:
+STAMP_PROPERTY = "procal-rows"  # custom document property: what procal wrote, to skip rewrites
+
+
+def _custom_xml(value: str) -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties '
+            f'xmlns="{_DOC_PROPS}/custom-properties" xmlns:vt="{_DOC_PROPS}/docPropsVTypes">'
+            f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="2" '
+            f'name="{STAMP_PROPERTY}"><vt:lpwstr>{xml_text(value)}</vt:lpwstr></property>'
+            f'</Properties>')
+
+
+def read_stamp(path: str | os.PathLike) -> str | None:
+    """The ``stamp`` :func:`write_workbook` stored in ``path``, if the workbook's sheets are still
+    byte for byte as procal wrote them (their CRC-32s, from the zip directory, are in the stamp
+    too); None for any other file, a missing one or one saved since by a spreadsheet program."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            text = zf.read("docProps/custom.xml").decode("utf-8")
+            m = re.search(rf'name="{STAMP_PROPERTY}"><vt:lpwstr>([^<]*)</vt:lpwstr>', text)
+            if m is None:
+                return None
+            stamp, _, crcs = m.group(1).rpartition(" crc=")
+            want = dict(item.split(":") for item in crcs.split(",") if item)
+            for name, crc in want.items():
+                if f"{zf.getinfo(name).CRC:08x}" != crc:
+                    return None
+            return stamp or None
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, UnicodeDecodeError):
+        return None
+
+
+def write_workbook(path: str | os.PathLike, tabs: Mapping[str, Sequence[Sequence[object]]],
+                   *, stamp: str | None = None) -> None:
     """Write a workbook holding exactly ``tabs`` (title → rows, the first row a header) to
-    ``path``, replacing it atomically. Raises ``OSError`` when the folder cannot be written."""
+    ``path``, replacing it atomically. ``stamp`` (e.g. a digest of the rows) is stored as a custom
+    document property for :func:`read_stamp`. Raises ``OSError`` when the folder cannot be
+    written, ``ValueError`` for a tab name no workbook can carry."""
     titles = [check_sheet_name(t) for t in tabs] or ["procal"]
     sst = _SharedStrings()
     sheets = [_sheet_xml(tabs.get(t, ()), sst) for t in titles]
+    parts = {f"xl/worksheets/sheet{i}.xml": xml.encode("utf-8")
+             for i, xml in enumerate(sheets, start=1)}
+    parts["xl/sharedStrings.xml"] = sst.xml().encode("utf-8")
     n = len(titles)
     workbook = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_MAIN}" '
                 f'xmlns:r="{_REL}"><bookViews><workbookView/></bookViews><sheets>'
@@ -137,7 +176,14 @@ def write_workbook(path: str | os.PathLike, tabs: Mapping[str, Sequence[Sequence
               f'Target="sharedStrings.xml"/></Relationships>')
     root_rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                  f'<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" '
-                 f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+                 f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+                 + (f'<Relationship Id="rId2" Type="{_REL}/custom-properties" '
+                    f'Target="docProps/custom.xml"/>' if stamp is not None else "")
+                 + '</Relationships>')
+    custom = None
+    if stamp is not None:
+        crcs = ",".join(f"{name}:{zlib.crc32(data):08x}" for name, data in parts.items())
+        custom = _custom_xml(f"{stamp} crc={crcs}")
     types = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="{_CT}">'
              '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
              'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
@@ -146,7 +192,9 @@ def write_workbook(path: str | os.PathLike, tabs: Mapping[str, Sequence[Sequence
                        f'ContentType="{_SML}.worksheet+xml"/>' for i in range(1, n + 1))
              + f'<Override PartName="/xl/styles.xml" ContentType="{_SML}.styles+xml"/>'
              f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SML}.sharedStrings+xml"/>'
-             "</Types>")
+             + ('<Override PartName="/docProps/custom.xml" ContentType="application/vnd.'
+                'openxmlformats-officedocument.custom-properties+xml"/>' if custom else "")
+             + "</Types>")
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
     try:
@@ -157,9 +205,10 @@ def write_workbook(path: str | os.PathLike, tabs: Mapping[str, Sequence[Sequence
             zf.writestr("xl/workbook.xml", workbook)
             zf.writestr("xl/_rels/workbook.xml.rels", rels)
             zf.writestr("xl/styles.xml", _STYLES)
-            for i, xml in enumerate(sheets, start=1):
-                zf.writestr(f"xl/worksheets/sheet{i}.xml", xml)
-            zf.writestr("xl/sharedStrings.xml", sst.xml())
+            for name, data in parts.items():
+                zf.writestr(name, data)
+            if custom is not None:
+                zf.writestr("docProps/custom.xml", custom)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -140,3 +140,30 @@ def test_step_status_invariants(planned, today, actual, window):
         left = CAL.working_days_between(today, planned)
         assert s.slip_working_days == 0
         assert s.state is (StepState.DUE_SOON if left <= window else StepState.ON_TIME)
+
+
+@settings(max_examples=120, deadline=None)
+@given(mb=method_budget(), start=days_, extra=st.integers(0, 3),
+       backward=st.booleans(), bump=st.integers(0, 3))
+def test_memoised_timelines_equal_a_fresh_count(mb, start, extra, backward, bump):
+    """build_timeline reuses the timeline of an identical plan (another budget in the same tier
+    keeps its own budget); what it returns equals counting afresh."""
+    import pytest
+
+    from schedule_engine.errors import InputError
+    from schedule_engine.timeline import _build_timeline, parse_budget
+
+    code, budget = mb
+    m = RB.resolve_method(code)
+    kw = dict(start=None, contract_by=start) if backward else dict(start=start)
+    for b in (budget, round(budget + bump / 100, 2), budget):  # same key twice, a neighbour between
+        try:
+            fresh = _build_timeline(m, CAL, parse_budget(b), kw.get("start"),
+                                    kw.get("contract_by"), None, (), (), False)
+        except InputError as exc:
+            with pytest.raises(type(exc)):
+                build_timeline(RB, CAL, method=m, budget=b, **kw)
+            continue
+        got = build_timeline(RB, CAL, method=m, budget=b, **kw)
+        assert got == fresh
+        assert str(got.budget) == str(parse_budget(b))

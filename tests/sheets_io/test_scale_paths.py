@@ -8,7 +8,7 @@ import openpyxl
 
 from schedule_engine import default_calendar
 from sheets_io import read_plans, write_back
-from sheets_io.plans import PlanBook
+from sheets_io.plans import OK, PlanBook
 from tests.sheets_io.conftest import EXAMPLE
 
 TODAY = date(2026, 11, 25)
@@ -60,3 +60,45 @@ def test_rerun_with_nothing_new_leaves_the_workbook_alone(tmp_path):
     rows = list(openpyxl.load_workbook(out, read_only=True)["schedule"].iter_rows(
         values_only=True))
     assert any(r[0] == "KK70-001" and r[5] == "draft_hearing" and "2026-11-20" in r for r in rows)
+
+
+def _book_without_held_projects(path):
+    """The example with its mistaken rows taken out (no held project to carry over)."""
+    book = read_plans(str(path), today=TODAY)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["แผนจัดซื้อจัดจ้าง"]
+    for row in sorted((r for r, msg in book.row_status.items() if msg != OK), reverse=True):
+        ws.delete_rows(row)
+    wb.save(path)
+
+
+def test_an_unchanged_rerun_does_not_read_procals_own_tabs(tmp_path, monkeypatch):
+    from sheets_io import tables
+
+    path = tmp_path / "plans.xlsx"
+    shutil.copy(EXAMPLE, path)
+    _book_without_held_projects(path)
+    cal = default_calendar()
+    first = write_back(None, read_plans(str(path), today=TODAY), today=TODAY, calendar=cal)
+    assert first.written and not first.unchanged and not first.held_projects
+    loads = []
+    real = tables.LazyTable.grid.fget
+    monkeypatch.setattr(tables.LazyTable, "grid",
+                        property(lambda self: loads.append(self.tab) or real(self)))
+    again = write_back(None, read_plans(str(path), today=TODAY), today=TODAY, calendar=cal)
+    assert again.unchanged
+    assert loads == []  # the stamp in procal's workbook said the rows are the same
+
+
+def test_procals_workbook_saved_by_a_spreadsheet_program_is_written_again(tmp_path):
+    path = tmp_path / "plans.xlsx"
+    shutil.copy(EXAMPLE, path)
+    cal = default_calendar()
+    write_back(None, read_plans(str(path), today=TODAY), today=TODAY, calendar=cal)
+    out = tmp_path / "plans.procal.xlsx"
+    wb = openpyxl.load_workbook(out)  # someone opens procal's workbook and types over a date
+    wb["schedule"]["H2"] = "แก้ด้วยมือ"
+    wb.save(out)
+    again = write_back(None, read_plans(str(path), today=TODAY), today=TODAY, calendar=cal)
+    assert not again.unchanged
+    assert openpyxl.load_workbook(out)["schedule"]["H2"].value != "แก้ด้วยมือ"

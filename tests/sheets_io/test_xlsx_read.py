@@ -110,3 +110,20 @@ def test_random_grids_read_the_same(tmp_path, rows):
     path = tmp_path / "random.xlsx"
     wb.save(path)
     assert_same_grids(path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cell)
+def test_the_quick_blank_check_agrees_with_clean_text(v):
+    from sheets_io.cells import clean_text
+    from sheets_io.tables import _is_blank
+
+    assert _is_blank(v) == (clean_text(v) == "")
+
+
+@pytest.mark.parametrize("v", ["\u200b", "\u00a0 \u3000", "\ufeff", " \t", float("nan"), "ก", "\u200bก"])
+def test_the_quick_blank_check_on_invisible_text(v):
+    from sheets_io.cells import clean_text
+    from sheets_io.tables import _is_blank
+
+    assert _is_blank(v) == (clean_text(v) == "")
