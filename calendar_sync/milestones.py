@@ -154,6 +154,7 @@ def milestone_events(book_or_parts: Any, *, settings: SyncSettings, calendar: An
     wanted_steps = list(dict.fromkeys(settings.event_steps))
     exec_steps = set(settings.executive_steps)
     events: list[DesiredEvent] = []
+    ladders: dict[tuple[date, str], tuple[Reminder, ...]] = {}  # projects share days and steps
     for plan in _iter(plans):
         if plan.exclude_from_sync:
             continue
@@ -176,8 +177,12 @@ def milestone_events(book_or_parts: Any, *, settings: SyncSettings, calendar: An
             fc = forecasts.get(plan.project_id)
             if fc is not None and st.state is not StepState.DONE:
                 summary, description = _risk_marked(fc, summary, description)
-            reminders = () if st.state is StepState.DONE else reminders_for(
-                day, code, settings, calendar)
+            if st.state is StepState.DONE:
+                reminders = ()
+            else:
+                reminders = ladders.get((day, code))
+                if reminders is None:
+                    reminders = ladders[day, code] = reminders_for(day, code, settings, calendar)
             attendees = (plan.officer_email,) if settings.invite_officers and plan.officer_email \
                 else ()
             common = dict(kind=KIND, summary=summary, description=description, all_day=day,

@@ -19,6 +19,7 @@ kill -9 anywhere leaves either the old file or the new one, and a ledger that is
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import re
@@ -95,10 +96,12 @@ def fold(line: str) -> bytes:
     return b"\r\n ".join(out) + b"\r\n"
 
 
+@functools.lru_cache(maxsize=8)  # one "now" per apply: formatted once, not once per event
 def _stamp(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
+@functools.lru_cache(maxsize=4096)  # a feed's events share their days
 def _dt_prop(name: str, value: date | datetime) -> str:
     if isinstance(value, datetime):
         v = value.astimezone(BANGKOK)
@@ -117,6 +120,11 @@ def _duration(minutes: int) -> str:
     if hours or mins:
         out += "T" + (f"{hours}H" if hours else "") + (f"{mins}M" if mins else "")
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _extra_prop_name(key: str) -> str:
+    return "X-PROCAL-PROP-" + re.sub(r"[^A-Za-z0-9-]", "-", key).upper()
 
 
 def render_event(op: Op, uid: str, seq: int, now: datetime, created: str | None,
@@ -146,7 +154,7 @@ def render_event(op: Op, uid: str, seq: int, now: datetime, created: str | None,
     props.append(("STATUS", "STATUS:CONFIRMED"))
     props.append(("TRANSP", "TRANSP:TRANSPARENT"))
     for k, v in ev.private_props(op.namespace).items():
-        name = _PROP_NAMES.get(k) or "X-PROCAL-PROP-" + re.sub(r"[^A-Za-z0-9-]", "-", k).upper()
+        name = _PROP_NAMES.get(k) or _extra_prop_name(k)
         # written as icalendar writes unknown X- properties: raw (procal's values hold no breaks)
         props.append((name, f"{name}:" + v.replace("\r", " ").replace("\n", " ")))
     props.sort(key=lambda p: p[0])  # stable: attendees keep their order
