@@ -39,9 +39,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-err_console = say.stderr_console()
-
-
 def _register_all() -> None:
     from procal import cmd_plan, cmd_auth, cmd_sheets, cmd_sync, cmd_run, cmd_score, cmd_web
 
@@ -152,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
         argv = _normalise_argv(sys.argv[1:] if argv is None else list(argv))
         code = app(args=argv, prog_name="procal", standalone_mode=False)
     except ProcalError as exc:
-        say.error(exc, err_console)
+        say.error(exc)
         sys.exit(EXIT_FAILED)
     except _CLICK_EXCEPTION as exc:  # usage errors: unknown option, missing argument, bad choice
         ctx = getattr(exc, "ctx", None)
@@ -160,19 +157,19 @@ def main(argv: list[str] | None = None) -> None:
             typer.echo(ctx.get_help())  # `procal` alone shows the help, as it always did
             sys.exit(EXIT_OK)
         hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
-        say.error(f"{exc.format_message()}{hint}", err_console)
+        say.error(f"{exc.format_message()}{hint}")
         sys.exit(EXIT_FAILED)
     except OSError as exc:  # any filesystem failure: one line naming the path, never a traceback
-        say.error(say.filesystem_message(exc), err_console)
+        say.error(say.filesystem_message(exc))
         sys.exit(EXIT_FAILED)
     except typer.Abort:
-        say.error("aborted", err_console)
+        say.error("aborted")
         sys.exit(EXIT_FAILED)
     except Exception as exc:  # the SQLite state file cannot be opened (a folder in its place …)
         if type(exc).__module__ != "sqlite3":
             raise
         say.error(f"state file (SQLite): {exc} — check [sync] out_dir / ledger_file in "
-                  "procal.toml, or --out", err_console)
+                  "procal.toml, or --out")
         sys.exit(EXIT_FAILED)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 

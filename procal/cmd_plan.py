@@ -12,27 +12,21 @@ import csv
 import io
 import json
 from datetime import date
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from procal import output as say
-from schedule_engine import (
-    InputError,
-    build_timeline,
-    default_calendar,
-    default_rulebook,
-    explain_timeline,
-    parse_date,
-)
-from schedule_engine.catalogue import Method, Rulebook, format_baht
-from schedule_engine.dates import format_date, today_bangkok
+from schedule_engine.errors import InputError
 from schedule_engine.i18n import get_language, set_language
-from schedule_engine.thaitext import display_width, wrap
-from schedule_engine.model import Timeline
+
+# The engine and rich are imported inside the functions that use them: `procal --help` and the
+# other commands do not load them (tests/cli/test_startup.py).
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from schedule_engine.catalogue import Method, Rulebook
+    from schedule_engine.model import Timeline
 
 APPEAL_EXTENSIONS = ("appeal_committee_extension_1", "appeal_committee_extension_2")
 
@@ -103,16 +97,18 @@ _UNKNOWN_NOTE = {
 
 def _load_rulebook(config: Optional[str], rules: Optional[str]) -> Rulebook:
     """The shipped rulebook plus the overlay from --rules or procal.toml's [rules] overlay."""
+    from pathlib import Path
+
+    from schedule_engine.catalogue import default_rulebook
+
+    if not (rules or config or Path("procal.toml").is_file()):
+        return default_rulebook()  # the common case needs neither procal.settings nor the overlay
     from procal.rules import rulebook_for
     from procal.settings import load_settings
 
     if rules:
         return rulebook_for(overlay=rules)
-    from pathlib import Path
-
-    if config or Path("procal.toml").is_file():
-        return rulebook_for(load_settings(config))
-    return default_rulebook()
+    return rulebook_for(load_settings(config))
 
 
 def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
@@ -134,10 +130,16 @@ def _fit(total: int, fixed: list[int], weights: list[float], min_flex: int = 8) 
 
 def _cell(text: str, width: int) -> str:
     """``text`` wrapped at (Thai) word boundaries to ``width`` columns, as rich cell text."""
+    from rich.markup import escape
+
+    from schedule_engine.thaitext import wrap
+
     return escape("\n".join(wrap(text, width)))
 
 
 def _width_of(values) -> int:
+    from schedule_engine.thaitext import display_width
+
     return max((display_width(line) for v in values for line in str(v).split("\n")), default=1)
 
 
@@ -145,6 +147,15 @@ def render_table(timeline: Timeline, lang: str = "th", console: Console | None =
                  calendar=None) -> None:
     """Print the timeline as a table (like the Khon Kaen treasury calculator), Thai wrapped at
     word boundaries to the console width."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from schedule_engine.catalogue import format_baht
+    from schedule_engine.dates import format_date
+    from schedule_engine.thaitext import wrap
+    from schedule_engine.workcal import default_calendar
+
     t, L = timeline, _T[lang]
     calendar = calendar or default_calendar()
     console = console or Console()
@@ -212,6 +223,12 @@ CONFIDENCE_LEGEND = {
 def render_methods(rulebook: Rulebook, on: date, lang: str = "th", method: Method | None = None,
                    console: Console | None = None) -> None:
     """The rulebook as tables wrapped to the console width, then the P/T/S/U legend."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from schedule_engine.thaitext import wrap
+
     console = console or Console()
     L = _T[lang]
     total = console.width
@@ -271,6 +288,11 @@ def register(app: typer.Typer) -> None:
         rules: Optional[str] = typer.Option(None, "--rules", help="Rules overlay file ([[override]] entries)"),
     ) -> None:
         """คำนวณกำหนดการจัดซื้อจัดจ้าง — Compute a procurement timeline (forward from --start or backward from --contract-by)."""
+        from schedule_engine.dates import parse_date
+        from schedule_engine.explain import explain_timeline
+        from schedule_engine.timeline import build_timeline
+        from schedule_engine.workcal import default_calendar
+
         fmt = _choice(fmt, FORMATS, "--format")
         lang = _language(lang)
         if start and contract_by:
@@ -319,6 +341,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """วิธีจัดซื้อจัดจ้างและระยะเวลาขั้นต่ำ — List procurement methods, budget tiers and steps with their legal minimums and sources
         (? = a minimum the law sets but procal does not know; the confidence letter of each)."""
+        from schedule_engine.dates import parse_date, today_bangkok
+
         lang = _language(lang)
         fmt = _choice(fmt, ("table", "json"), "--format")
         rulebook = _load_rulebook(config, rules)

@@ -18,19 +18,20 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
-from rich.table import Table
 
 from procal import output as say
 from procal.google_clients import google_clients_for
 from schedule_engine.errors import ProcalError, SourceError
 from schedule_engine.i18n import N_, get_language, t as tr
+
+if TYPE_CHECKING:  # rich loads when a command prints (not for `procal --help`)
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
 
 EXAMPLE_WORKBOOK = Path("examples") / "plans.xlsx"
 EXAMPLE_TARGETS = Path("examples") / "targets"
@@ -119,6 +120,8 @@ class RunResult:
 
 
 def _progress(console: Console, enabled: bool = True) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                     MofNCompleteColumn(), console=console, transient=True,
                     disable=not enabled or not console.is_terminal)
@@ -389,10 +392,14 @@ def _counts(counts: dict) -> str:
 
 
 def _add(table: Table, what: str, value: str) -> None:
+    from rich.markup import escape
+
     table.add_row(escape(what), escape(value))
 
 
 def print_summary(result: RunResult, settings, console: Console, err: Console) -> None:
+    from rich.table import Table
+
     from calendar_sync.reminders import baht, pct
 
     for note in result.notes:
@@ -484,6 +491,8 @@ def register(app: typer.Typer) -> None:
         """งานประจำของคลังจังหวัด — The treasury job: plans → milestones, disbursement → reminders, reports, write-back."""
         from procal.cli import EXIT_FAILED
         from procal.settings import load_settings, with_overrides
+        from rich.console import Console
+
         from schedule_engine.dates import parse_date
 
         console, err = Console(), say.stderr_console()
@@ -512,6 +521,7 @@ def register(app: typer.Typer) -> None:
         from procal.cli import EXIT_FAILED, EXIT_OK, EXIT_ROW_ERRORS
 
         from procal.settings import load_settings
+        from rich.console import Console
 
         console, err = Console(), say.stderr_console()
         try:
@@ -532,6 +542,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """สร้างไฟล์ตั้งค่า — Write a commented procal.toml with every setting and its default."""
         from procal.cli import EXIT_FAILED
+        from rich.console import Console
+        from rich.markup import escape
+
         from procal.settings import TEMPLATE
 
         if path.exists() and not force:

@@ -12,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from procal import output as say
 from schedule_engine.errors import ProcalError, SourceError
+
+if TYPE_CHECKING:  # rich loads when a command prints (not for `procal --help`)
+    from rich.console import Console
 
 
 @dataclass
@@ -225,6 +225,9 @@ def score_job(settings, *, source: str | None = None, today: date, quarter: int 
 
 
 def print_scoreboard(board, console: Console) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     from schedule_engine.dates import format_thai_date
     from schedule_engine.scoring import round2
 
@@ -270,6 +273,8 @@ def register(app: typer.Typer) -> None:
         from procal.cli import EXIT_FAILED, EXIT_OK, EXIT_ROW_ERRORS
         from procal.cmd_run import bangkok_today
         from procal.settings import load_settings
+        from rich.console import Console
+
         from schedule_engine.dates import parse_date
 
         console, err = Console(), say.stderr_console()

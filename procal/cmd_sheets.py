@@ -14,14 +14,16 @@ import os
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table as RichTable
 
 from procal import output as say
 from schedule_engine.errors import ConfigError, ProcalError
+
+if TYPE_CHECKING:  # rich loads when a command prints (not for `procal --help`)
+    from rich.console import Console
+    from rich.table import Table as RichTable
 
 EXIT_OK, EXIT_ROW_ERRORS, EXIT_FAILED = 0, 1, 2
 
@@ -68,6 +70,8 @@ def _parse_today(today: Optional[str]) -> Optional[date]:
 
 
 def _problem_table(book, title: str) -> RichTable:
+    from rich.table import Table as RichTable
+
     from sheets_io.cells import clean_text
 
     t = RichTable(title=title, show_lines=False, expand=False)
@@ -127,6 +131,8 @@ def register(app: typer.Typer) -> None:
 
         Exit 0 if clean, 1 if some rows have errors (they are held), 2 if the source cannot be used.
         """
+        from rich.console import Console
+
         console = Console(soft_wrap=False, width=200 if fmt == "table" else None)
         err = say.stderr_console()
         try:

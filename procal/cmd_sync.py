@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.markup import escape
-from rich.table import Table
 
 from procal import output as say
 from procal.google_clients import google_clients_for
 from schedule_engine.errors import ProcalError
+
+if TYPE_CHECKING:  # rich loads when a command prints (not for `procal --help`)
+    from rich.console import Console
 
 ACTION_TH = {"create": "สร้าง", "update": "แก้ไข", "delete": "ลบ", "unchanged": "คงเดิม",
              "held": "คงไว้ (อ่านแถวไม่ได้)"}
@@ -33,6 +32,8 @@ def load_settings(config: Path | None, out: Path | None):
 
 
 def print_plan(plan, console: Console, *, limit: int = 50) -> None:
+    from rich.table import Table
+
     counts = plan.counts()
     console.print("แผนการซิงก์ (sync plan): " + ", ".join(f"{k} {v}" for k, v in counts.items())
                   + (f", hand-edited {len(plan.hand_edited)}" if plan.hand_edited else ""))
@@ -85,6 +86,10 @@ def register(app: typer.Typer) -> None:
         from calendar_sync.sync import apply_sync
         from schedule_engine import default_calendar
         from schedule_engine.dates import parse_date
+        from rich.console import Console
+        from rich.markup import escape
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         from sheets_io import read_plans  # type: ignore[attr-defined]
 
         console = Console()

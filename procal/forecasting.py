@@ -21,14 +21,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from procal import output as say
 from schedule_engine.errors import ConfigError, ProcalError
+
+if TYPE_CHECKING:  # rich loads when a command prints (not for `procal --help`)
+    from rich.console import Console
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ def register(app: typer.Typer) -> None:
         from procal.settings import load_settings
         from schedule_engine import default_calendar, default_rulebook
         from schedule_engine.dates import parse_date
+        from rich.console import Console
+
         from sheets_io.plans import read_plans
 
         console, err = Console(), say.stderr_console()
@@ -160,6 +163,8 @@ def register(app: typer.Typer) -> None:
 
 def print_forecasts(book, today: date, console: Console, *, lang: str = "th",
                     show_all: bool = False) -> None:
+    from rich.markup import escape
+
     from schedule_engine.dates import format_date
     from schedule_engine.forecast import STATE_EN, STATE_TH, ForecastState
 

@@ -8,18 +8,24 @@ as markup (or fails on ``[/x]``).
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.markup import escape
+from typing import TYPE_CHECKING
 
 from schedule_engine.i18n import N_, t
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def stderr_console() -> Console:
     """The console for errors, row errors and notes."""
+    from rich.console import Console  # rich loads when there is something to print (not for --help)
+
     return Console(stderr=True, soft_wrap=True, highlight=False)
 
 
 def _say(console: Console | None, label: str, message: object) -> None:
+    from rich.markup import escape
+
     (console or stderr_console()).print(f"{label} {escape(str(message))}", highlight=False)
 
 

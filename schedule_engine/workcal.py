@@ -4,32 +4,38 @@ A working day is Monday–Friday that is not a Thai holiday. Thai holidays =
 ``holidays.Thailand(categories=("public", "government"))`` + ``config/holidays.toml`` closures −
 its withdrawals (docs/legal-sources.md).
 
-The calendar builds, once per range of years, a numpy index over every day of the range:
-``_work[i]`` (is day i a working day), ``_cum[i]`` (working days on or before day i) and
-``_wdays`` (the day numbers of all working days, in order). Then
+The calendar builds, once per range of years, an index over every day of the range:
+``_flags[i]`` (is day i a working day), ``_cumulative[i]`` (working days on or before day i) and
+``_working`` (the day numbers of all working days, in order). Then
 
 * N-th working day after D  = ``_wdays[_cum[D] + N - 1]``
 * working days in (a, b]    = ``_cum[b] - _cum[a]``
 * next working day after D  = ``_wdays[_cum[D]]``
 
 are constant-time array lookups, and the ``*_many`` methods do the same for whole numpy arrays
-of dates at once (used by :mod:`schedule_engine.bulk`).
+of dates at once (used by :mod:`schedule_engine.bulk`). The index is plain Python (``bytearray``,
+``array``); its numpy copies (``_work``, ``_cum``, ``_wdays``) are made on first vectorised use, so
+one timeline (``procal plan``) never loads numpy.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
+import threading
 import tomllib
+from array import array
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Mapping
-
-import numpy as np
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from schedule_engine.dates import format_thai_date
 from schedule_engine.errors import CalendarRangeError, ConfigError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["CalendarRangeError", "Closure", "WorkingCalendar", "default_calendar", "load_announced_through",
            "load_closures"]
@@ -37,7 +43,6 @@ __all__ = ["CalendarRangeError", "Closure", "WorkingCalendar", "default_calendar
 DEFAULT_FIRST_YEAR = 1997  # 2540 BE
 DEFAULT_LAST_YEAR = 2057  # 2600 BE
 HOLIDAY_CATEGORIES = ("public", "government")
-_EPOCH = np.datetime64("1970-01-01", "D")
 
 
 @dataclass(frozen=True)
@@ -139,18 +144,39 @@ class WorkingCalendar:
         self._holidays_en = {d: name for d, name in holidays.items()
                              if self.first_day <= d <= self.last_day}
         self._holidays_th = dict(names_th or {})
-        days = np.arange(n, dtype=np.int64)
         # date.weekday(): Monday = 0; ordinal 1 (0001-01-01) is a Monday
-        weekday = (days + self._origin - 1) % 7
-        work = weekday < 5
-        if self._holidays_en:
-            idx = np.fromiter((d.toordinal() - self._origin for d in self._holidays_en), dtype=np.int64)
-            work[idx] = False
-        self._work = work
-        self._cum = np.cumsum(work, dtype=np.int32)  # working days on or before day i
-        self._wdays = np.flatnonzero(work).astype(np.int32)  # day numbers of the working days
-        # index day number -> numpy datetime64 day offset (for vectorised I/O)
-        self._np_origin = np.datetime64(self.first_day, "D")
+        flags = bytearray((self._origin + i - 1) % 7 < 5 for i in range(n))
+        for d in self._holidays_en:
+            flags[d.toordinal() - self._origin] = 0
+        self._flags = flags  # 1 = day i is a working day
+        self._cumulative = array("i", itertools.accumulate(flags))  # working days on or before day i
+        self._working = array("i", (i for i, w in enumerate(flags) if w))  # day numbers of working days
+
+    # numpy copies of the index for the vectorised API (bulk timelines, forecasts), made on first use
+    @functools.cached_property
+    def _work(self) -> np.ndarray:
+        import numpy as np
+
+        return np.frombuffer(self._flags, dtype=np.uint8).astype(bool)
+
+    @functools.cached_property
+    def _cum(self) -> np.ndarray:
+        import numpy as np
+
+        return np.array(self._cumulative, dtype=np.int32)
+
+    @functools.cached_property
+    def _wdays(self) -> np.ndarray:
+        import numpy as np
+
+        return np.array(self._working, dtype=np.int32)
+
+    @functools.cached_property
+    def _np_origin(self) -> np.datetime64:
+        """Day number 0 as numpy ``datetime64[D]`` (day numbers <-> dates, vectorised)."""
+        import numpy as np
+
+        return np.datetime64(self.first_day, "D")
 
     # ----------------------------------------------------------------- construction
     @classmethod
@@ -159,11 +185,10 @@ class WorkingCalendar:
                  closures_path: str | Path | None = None) -> "WorkingCalendar":
         """Thai government working days: ``holidays.Thailand`` public+government, then
         ``closures`` (default: ``config/holidays.toml``) added/withdrawn."""
-        import holidays as holidays_pkg
-
+        thailand = _thailand_holidays()
         years = range(first_year, last_year + 1)
-        en = holidays_pkg.Thailand(categories=HOLIDAY_CATEGORIES, years=years, language="en_US")
-        th = holidays_pkg.Thailand(categories=HOLIDAY_CATEGORIES, years=years, language="th")
+        en = thailand(categories=HOLIDAY_CATEGORIES, years=years, language="en_US")
+        th = thailand(categories=HOLIDAY_CATEGORIES, years=years, language="th")
         names_en = dict(en.items())
         names_th = dict(th.items())
         data, label = _read_holiday_file(closures_path)  # read once: closures and [meta]
@@ -181,7 +206,7 @@ class WorkingCalendar:
         # The package hard-codes Royal Ploughing Day (the government category) only for years it
         # knows; later years silently count that day as a working day. Remember where the
         # announced holidays stop, so callers can warn (config may extend it once staff add them).
-        gov = holidays_pkg.Thailand(categories=("government",), years=years)
+        gov = thailand(categories=("government",), years=years)
         known = max((d.year for d in gov), default=None)
         configured = _announced_from(data, label)
         cal.announced_through = max((y for y in (known, configured) if y is not None), default=None)
@@ -212,7 +237,7 @@ class WorkingCalendar:
     # ----------------------------------------------------------------- helpers
     def _i(self, d: date) -> int:
         i = d.toordinal() - self._origin
-        if i < 0 or i >= len(self._work):
+        if i < 0 or i >= len(self._flags):
             raise CalendarRangeError(
                 f"{d.isoformat()} ({format_thai_date(d)}) is outside the working calendar "
                 f"({format_thai_date(self.first_day)} – {format_thai_date(self.last_day)})",
@@ -221,7 +246,7 @@ class WorkingCalendar:
         return i
 
     def _d(self, i: int) -> date:
-        if i < 0 or i >= len(self._work):
+        if i < 0 or i >= len(self._flags):
             raise CalendarRangeError(
                 f"the result falls outside the working calendar ({self.first_year}–{self.last_year} CE)",
                 hint="check the year, or build the calendar with a wider year range",
@@ -230,16 +255,16 @@ class WorkingCalendar:
 
     def _nth_working(self, k: int) -> date:
         """The k-th working day of the range (0-based)."""
-        if k < 0 or k >= len(self._wdays):
+        if k < 0 or k >= len(self._working):
             raise CalendarRangeError(
                 f"the result falls outside the working calendar ({self.first_year}–{self.last_year} CE)",
                 hint="check the year, or build the calendar with a wider year range",
             )
-        return self._d(int(self._wdays[k]))
+        return self._d(self._working[k])
 
     # ----------------------------------------------------------------- scalar API
     def is_working_day(self, d: date) -> bool:
-        return bool(self._work[self._i(d)])
+        return bool(self._flags[self._i(d)])
 
     def add_working_days(self, d: date, n: int) -> date:
         """The ``n``-th working day after ``d`` (``d`` not counted); ``n == 0`` returns ``d``;
@@ -249,7 +274,7 @@ class WorkingCalendar:
             return d
         if n < 0:
             return self.sub_working_days(d, -n)
-        return self._nth_working(int(self._cum[self._i(d)]) + n - 1)
+        return self._nth_working(self._cumulative[self._i(d)] + n - 1)
 
     def sub_working_days(self, d: date, n: int) -> date:
         """The ``n``-th working day before ``d`` (``d`` not counted); ``n == 0`` returns ``d``."""
@@ -259,32 +284,32 @@ class WorkingCalendar:
         if n < 0:
             return self.add_working_days(d, -n)
         i = self._i(d)
-        before = int(self._cum[i]) - int(self._work[i])  # working days strictly before d
+        before = self._cumulative[i] - self._flags[i]  # working days strictly before d
         return self._nth_working(before - n)
 
     def working_days_between(self, a: date, b: date) -> int:
         """Signed count of working days in (a, b]; negative when ``b`` is before ``a``."""
-        return int(self._cum[self._i(b)]) - int(self._cum[self._i(a)])
+        return self._cumulative[self._i(b)] - self._cumulative[self._i(a)]
 
     def next_working_day(self, d: date, inclusive: bool = True) -> date:
         i = self._i(d)
-        if inclusive and self._work[i]:
+        if inclusive and self._flags[i]:
             return d
-        return self._nth_working(int(self._cum[i]))
+        return self._nth_working(self._cumulative[i])
 
     def previous_working_day(self, d: date, inclusive: bool = True) -> date:
         i = self._i(d)
-        if inclusive and self._work[i]:
+        if inclusive and self._flags[i]:
             return d
-        return self._nth_working(int(self._cum[i]) - int(self._work[i]) - 1)
+        return self._nth_working(self._cumulative[i] - self._flags[i] - 1)
 
     def non_working_days(self, a: date, b: date) -> tuple[date, ...]:
         """Non-working days ``d`` with ``a <= d <= b`` (weekends and holidays), in order."""
         if b < a:
             return ()
         ia, ib = self._i(a), self._i(b)
-        off = np.flatnonzero(~self._work[ia:ib + 1])
-        return tuple(date.fromordinal(int(k) + ia + self._origin) for k in off)
+        return tuple(date.fromordinal(i + self._origin) for i in range(ia, ib + 1)
+                     if not self._flags[i])
 
     def holiday_name(self, d: date, lang: str = "th") -> str | None:
         """The holiday's name (Thai by default) or ``None`` for a weekday/plain weekend."""
@@ -299,11 +324,13 @@ class WorkingCalendar:
     # ----------------------------------------------------------------- vectorised API
     def to_index(self, dates) -> np.ndarray:
         """Day numbers (int64) of an array-like of dates / ``datetime64[D]``; range-checked."""
+        import numpy as np
+
         arr = np.asarray(dates)
         if arr.dtype == object:
             arr = arr.astype("datetime64[D]")
         idx = (arr.astype("datetime64[D]") - self._np_origin).astype(np.int64)
-        if idx.size and (idx.min() < 0 or idx.max() >= len(self._work)):
+        if idx.size and (idx.min() < 0 or idx.max() >= len(self._flags)):
             raise CalendarRangeError(
                 f"some dates are outside the working calendar ({self.first_year}–{self.last_year} CE)",
                 hint="check the years, or build the calendar with a wider year range",
@@ -312,6 +339,8 @@ class WorkingCalendar:
 
     def from_index(self, idx: np.ndarray) -> np.ndarray:
         """``datetime64[D]`` array for day numbers."""
+        import numpy as np
+
         return self._np_origin + np.asarray(idx).astype("timedelta64[D]")
 
     def is_working_day_many(self, dates) -> np.ndarray:
@@ -320,6 +349,8 @@ class WorkingCalendar:
     def add_working_days_idx(self, idx: np.ndarray, n) -> np.ndarray:
         """Vectorised :meth:`add_working_days` on day numbers; ``n`` scalar or array (negative
         ``n`` counts backwards, as the scalar method does)."""
+        import numpy as np
+
         idx = np.asarray(idx)
         if np.isscalar(n) and n > 0:  # fast path (bulk timelines): one step's days for a group
             k = self._cum[idx] + (n - 1)
@@ -348,6 +379,8 @@ class WorkingCalendar:
 
     def previous_working_idx(self, idx: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`previous_working_day` (inclusive) on day numbers."""
+        import numpy as np
+
         idx = np.asarray(idx)
         if idx.size and idx.min() < 0:
             raise CalendarRangeError(
@@ -360,6 +393,8 @@ class WorkingCalendar:
 
     def sub_working_days_idx(self, idx: np.ndarray, n: int) -> np.ndarray:
         """Vectorised :meth:`sub_working_days` (``n >= 0``) on day numbers."""
+        import numpy as np
+
         idx = np.asarray(idx)
         if n == 0:
             return idx
@@ -374,10 +409,42 @@ class WorkingCalendar:
         return self.from_index(self.add_working_days_idx(self.to_index(dates), n))
 
     def working_days_between_many(self, a, b) -> np.ndarray:
-        return self._cum[self.to_index(b)].astype(np.int64) - self._cum[self.to_index(a)]
+        return self._cum[self.to_index(b)].astype("int64") - self._cum[self.to_index(a)]
 
     def next_working_day_many(self, dates) -> np.ndarray:
         return self.from_index(self.next_working_idx(self.to_index(dates)))
+
+
+def _thailand_holidays() -> type:
+    """``holidays.Thailand``, its module loaded on its own. ``holidays.Thailand`` and ``from
+    holidays.countries.thailand import Thailand`` both run ``holidays/countries/__init__.py``
+    first, which imports every country's module: about 0.15 s of CPU, more than the rest of
+    ``procal plan``. The module is registered under its own name, so a later ``import
+    holidays.countries`` uses it (one ``Thailand`` class); if the package's layout ever differs,
+    the library's own way is used."""
+    import importlib.util
+    import sys
+
+    import holidays
+
+    name = "holidays.countries.thailand"
+    with _HOLIDAYS_LOCK:  # another thread must not see the module before it is complete
+        if name not in sys.modules:
+            path = Path(holidays.__file__).with_name("countries") / "thailand.py"
+            spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None or not path.is_file():
+                return holidays.Thailand
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            try:
+                spec.loader.exec_module(module)
+            except Exception:  # any surprise in the shortcut: the library's own way
+                del sys.modules[name]
+                return holidays.Thailand
+        return sys.modules[name].Thailand
+
+
+_HOLIDAYS_LOCK = threading.Lock()
 
 
 @functools.lru_cache(maxsize=4)
