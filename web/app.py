@@ -7,9 +7,12 @@ folder, the app's own assets), never by joining a requested path.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import os
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -48,7 +51,7 @@ class WebConfig:
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("web", "templates"),
                       autoescape=select_autoescape(["html"]), trim_blocks=True,
-                      lstrip_blocks=True)
+                      lstrip_blocks=True, auto_reload=False)  # templates ship with the package
     env.filters["urlq"] = lambda s: quote(str(s), safe="")
     return env
 
@@ -158,7 +161,7 @@ def _calc_context(request: Request, inp: calc.PlanInput, res: calc.PlanResult | 
     return ctx
 
 
-def calculator(request: Request) -> Response:
+async def calculator(request: Request) -> Response:
     inp = calc.page_input(request.query_params)
     res = None if inp.empty else calc.compute(inp)
     ctx = _calc_context(request, inp, res)
@@ -285,17 +288,88 @@ def api_docs(request: Request) -> Response:
 
 
 # ------------------------------------------------------------------ dashboard and reports
+# rendered pages of one summary version: key -> (version, body, gzip body, etag)
+_PAGES: dict[tuple, tuple[tuple, bytes, bytes, str]] = {}
+_PAGES_LOCK = threading.Lock()
+
+
+def _dash_link(request: Request, path: str, lang: str, **params) -> str:
+    """A link to a dashboard page keeping the language and the token (as the report links do)."""
+    cfg: WebConfig = request.app.state.cfg
+    pairs = [(k, str(v)) for k, v in params.items() if v not in (None, "")]
+    if lang == "en":
+        pairs.append(("lang", "en"))
+    if cfg.token:
+        pairs.append(("token", cfg.token))
+    return path + ("?" + urlencode(pairs) if pairs else "")
+
+
+def _cached_html(request: Request, key: tuple, version: tuple | None, build) -> Response:
+    """A page that is a pure function of the summary version and ``key``: rendered and
+    compressed once per version, sent with a strong ETag (a browser's revalidation is a 304)."""
+    from calendar_sync.feeds import accepts_gzip
+
+    hit = _PAGES.get(key) if version is not None else None
+    if hit is not None and hit[0] == version:
+        _, body, gz_body, etag = hit
+    else:
+        body = build().encode("utf-8")
+        gz_body = gzip.compress(body, compresslevel=6, mtime=0)
+        etag = '"' + hashlib.sha256(body).hexdigest()[:24] + '"'
+        if version is not None:
+            with _PAGES_LOCK:
+                _PAGES[key] = (version, body, gz_body, etag)
+    gz = accepts_gzip(request.headers.get("accept-encoding"))
+    headers = {"ETag": etag[:-1] + '-gz"' if gz else etag, "Cache-Control": "no-cache",
+               "Vary": "Accept-Encoding"}
+    inm = request.headers.get("if-none-match")
+    if inm and headers["ETag"] in [t.strip().removeprefix("W/") for t in inm.split(",")]:
+        return Response(status_code=304, headers=headers)
+    if gz:
+        headers["Content-Encoding"] = "gzip"
+        body = gz_body
+    return Response(body, media_type="text/html; charset=utf-8", headers=headers)
+
+
 def province(request: Request) -> Response:
-    from web.dashboard import dashboard_context
+    from web.dashboard import dashboard_context, summary_version
 
     cfg: WebConfig = request.app.state.cfg
     lang = _lang(request)
-    ctx = dashboard_context(cfg.reports_dir, lang)
-    token_q = _token_query(request)
-    return HTMLResponse(render("province.html", T=texts(lang), lang=lang, nav="province",
-                               token_q=token_q,
-                               other_lang_url="?" + urlencode(
-                                   [("lang", "en" if lang == "th" else "th")]), **ctx))
+
+    def build() -> str:
+        ctx = dashboard_context(cfg.reports_dir, lang)
+        return render("province.html", T=texts(lang), lang=lang, nav="province",
+                      token_q=_token_query(request),
+                      late_url=_dash_link(request, "/province/late", lang),
+                      agency_late_url=lambda name: _dash_link(request, "/province/late", lang,
+                                                              agency=name),
+                      other_lang_url="?" + urlencode(
+                          [("lang", "en" if lang == "th" else "th")]), **ctx)
+
+    version = summary_version(cfg.reports_dir)
+    return _cached_html(request, ("province", str(cfg.reports_dir), lang), version, build)
+
+
+def province_late(request: Request) -> Response:
+    """Every late milestone, worst first, a page at a time (optionally one agency's)."""
+    from web.dashboard import late_page
+
+    cfg: WebConfig = request.app.state.cfg
+    lang = _lang(request)
+    try:
+        page = int(request.query_params.get("page", "1"))
+    except ValueError:
+        page = 1
+    agency = request.query_params.get("agency", "")[:200] or None
+    ctx = late_page(cfg.reports_dir, lang, page, agency)
+    other = "en" if lang == "th" else "th"
+    other_pairs = [("page", str(ctx.get("page", 1)))] + ([("agency", agency)] if agency else [])
+    return HTMLResponse(render(
+        "late.html", T=texts(lang), lang=lang, nav="province",
+        back_url=_dash_link(request, "/province", lang),
+        page_url=lambda n: _dash_link(request, "/province/late", lang, agency=agency, page=n),
+        other_lang_url="?" + urlencode(other_pairs + [("lang", other)]), **ctx))
 
 
 def _report_files(reports_dir: Path) -> dict[str, Path]:
@@ -420,6 +494,7 @@ def create_app(out_dir: str | Path = "procal-out", *, reports_dir: str | Path | 
         Route("/api/openapi.json", api_openapi),
         Route("/api/docs", api_docs),
         Route("/province", province),
+        Route("/province/late", province_late),
         Route("/reports/{name:path}", report_file),
         Route("/feeds/", feeds_page),
         Route("/feeds", lambda r: Response(status_code=308, headers={"Location": "/feeds/"})),
