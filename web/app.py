@@ -434,7 +434,25 @@ def feeds_page(request: Request) -> Response:
                                other_lang_url="?lang=" + ("en" if lang == "th" else "th")))
 
 
-def feed(request: Request) -> Response:
+_FEEDS: dict[str, object] = {}  # path -> the FeedFile last seen (validators of one version)
+
+
+def _known_feed(path: Path):
+    """The feed's validators when its version (inode, size, mtime in ns) is the one already
+    hashed: a ``stat`` and a look-up, no read; None when it must be (re)read."""
+    info = _FEEDS.get(str(path))
+    if info is None:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return info if (st.st_ino, st.st_size, st.st_mtime_ns) == info.stat_key else None
+
+
+async def feed(request: Request) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
     from calendar_sync.feeds import accepts_gzip, feed_file, gzip_body, list_feeds
 
     cfg: WebConfig = request.app.state.cfg
@@ -442,17 +460,20 @@ def feed(request: Request) -> Response:
     path = list_feeds(cfg.out_dir).get(name)
     if path is None:
         raise HTTPException(404)
-    try:
-        info = feed_file(path)
-    except OSError:
-        raise HTTPException(404) from None
+    info = _known_feed(path)  # the common case (a phone asking again) stays on the event loop
+    if info is None:
+        try:  # a new version: read and hash it off the event loop (a feed can be 100 MB)
+            info = await run_in_threadpool(feed_file, path)
+        except OSError:
+            raise HTTPException(404) from None
+        _FEEDS[str(path)] = info
     gz = accepts_gzip(request.headers.get("accept-encoding"))
     headers = {"ETag": info.gzip_etag if gz else info.etag, "Last-Modified": info.last_modified,
                "Cache-Control": "max-age=300", "Vary": "Accept-Encoding"}
     if info.not_modified(request.headers.get("if-none-match"),
                          request.headers.get("if-modified-since")):
         return Response(status_code=304, headers=headers)
-    body = gzip_body(info) if gz else None
+    body = await run_in_threadpool(gzip_body, info) if gz else None
     if body is not None:
         headers["Content-Encoding"] = "gzip"
         return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
