@@ -13,6 +13,7 @@ import json
 import os
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -288,8 +289,10 @@ def api_docs(request: Request) -> Response:
 
 
 # ------------------------------------------------------------------ dashboard and reports
-# rendered pages of one summary version: key -> (version, body, gzip body, etag)
-_PAGES: dict[tuple, tuple[tuple, bytes, bytes, str]] = {}
+# each app's rendered pages of one summary version (app.state.pages): key -> (version, body,
+# gzip body, etag), the most recently used _PAGES_MAX kept (the dashboard per language, pages of
+# the late list)
+_PAGES_MAX = 64
 _PAGES_LOCK = threading.Lock()
 
 
@@ -309,16 +312,23 @@ def _cached_html(request: Request, key: tuple, version: tuple | None, build) -> 
     compressed once per version, sent with a strong ETag (a browser's revalidation is a 304)."""
     from calendar_sync.feeds import accepts_gzip
 
-    hit = _PAGES.get(key) if version is not None else None
+    pages: OrderedDict = request.app.state.pages
+    hit = pages.get(key) if version is not None else None
     if hit is not None and hit[0] == version:
         _, body, gz_body, etag = hit
+        with _PAGES_LOCK:
+            if key in pages:
+                pages.move_to_end(key)
     else:
         body = build().encode("utf-8")
         gz_body = gzip.compress(body, compresslevel=6, mtime=0)
         etag = '"' + hashlib.sha256(body).hexdigest()[:24] + '"'
         if version is not None:
             with _PAGES_LOCK:
-                _PAGES[key] = (version, body, gz_body, etag)
+                pages[key] = (version, body, gz_body, etag)
+                pages.move_to_end(key)
+                while len(pages) > _PAGES_MAX:
+                    pages.popitem(last=False)
     gz = accepts_gzip(request.headers.get("accept-encoding"))
     headers = {"ETag": etag[:-1] + '-gz"' if gz else etag, "Cache-Control": "no-cache",
                "Vary": "Accept-Encoding"}
@@ -348,12 +358,12 @@ def province(request: Request) -> Response:
                           [("lang", "en" if lang == "th" else "th")]), **ctx)
 
     version = summary_version(cfg.reports_dir)
-    return _cached_html(request, ("province", str(cfg.reports_dir), lang), version, build)
+    return _cached_html(request, ("province", lang), version, build)
 
 
 def province_late(request: Request) -> Response:
     """Every late milestone, worst first, a page at a time (optionally one agency's)."""
-    from web.dashboard import late_page
+    from web.dashboard import late_page, summary_version
 
     cfg: WebConfig = request.app.state.cfg
     lang = _lang(request)
@@ -361,15 +371,21 @@ def province_late(request: Request) -> Response:
         page = int(request.query_params.get("page", "1"))
     except ValueError:
         page = 1
+    page = max(1, min(page, 1_000_000))
     agency = request.query_params.get("agency", "")[:200] or None
-    ctx = late_page(cfg.reports_dir, lang, page, agency)
-    other = "en" if lang == "th" else "th"
-    other_pairs = [("page", str(ctx.get("page", 1)))] + ([("agency", agency)] if agency else [])
-    return HTMLResponse(render(
-        "late.html", T=texts(lang), lang=lang, nav="province",
-        back_url=_dash_link(request, "/province", lang),
-        page_url=lambda n: _dash_link(request, "/province/late", lang, agency=agency, page=n),
-        other_lang_url="?" + urlencode(other_pairs + [("lang", other)]), **ctx))
+
+    def build() -> str:
+        ctx = late_page(cfg.reports_dir, lang, page, agency)
+        other = "en" if lang == "th" else "th"
+        other_pairs = [("page", str(ctx.get("page", 1)))] + ([("agency", agency)] if agency else [])
+        return render(
+            "late.html", T=texts(lang), lang=lang, nav="province",
+            back_url=_dash_link(request, "/province", lang),
+            page_url=lambda n: _dash_link(request, "/province/late", lang, agency=agency, page=n),
+            other_lang_url="?" + urlencode(other_pairs + [("lang", other)]), **ctx)
+
+    version = summary_version(cfg.reports_dir)
+    return _cached_html(request, ("late", lang, page, agency), version, build)
 
 
 def _report_files(reports_dir: Path) -> dict[str, Path]:
@@ -525,4 +541,5 @@ def create_app(out_dir: str | Path = "procal-out", *, reports_dir: str | Path | 
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _error_page})
     app.state.cfg = cfg
+    app.state.pages = OrderedDict()
     return SecurityMiddleware(app, token=token)

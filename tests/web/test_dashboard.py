@@ -113,6 +113,9 @@ def test_dashboard_is_rendered_once_per_summary_version(out_copy, make_client, m
         r = c.get("/province")
         assert r.status_code == 200 and r.content == first.content
     assert renders.count("province.html") <= 1 and len(reads) <= 1  # not per request
+    for _ in range(3):
+        assert c.get("/province/late?page=2").status_code == 200
+    assert renders.count("late.html") == 1 and len(reads) <= 1
     etag = first.headers["etag"]
     assert c.get("/province", headers={"if-none-match": etag}).status_code == 304
     gz = c.get("/province", headers={"accept-encoding": "gzip"})
