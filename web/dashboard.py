@@ -21,6 +21,11 @@ from schedule_engine import format_date
 SUMMARY_NAME = "summary.json"
 LATE_SHOWN = 50  # late milestones on /province, worst first; all of them on /province/late
 LATE_PAGE = 200  # rows per page of /province/late
+RISK_SHOWN = 50  # early-warning projects on /province (AT_RISK first, soonest action first)
+RISK = {  # forecast state -> Thai, English, css, mark
+    "at_risk": ("เสี่ยงไม่ทัน", "at risk", "behind", "!!"),
+    "lost": ("ไม่ทันกำหนดแล้ว", "lost", "critical", "!!!"),
+}
 SEVERITY = {
     "on_track": ("ตามเป้าหมาย", "on track", "ok", "✓"),
     "watch": ("ต่ำกว่าเป้าหมายเล็กน้อย", "slightly behind", "watch", "!"),
@@ -114,6 +119,34 @@ def _worst_first(s: dict) -> list[dict]:
     return sorted(s.get("late_milestones") or [], key=lambda m: -m.get("slip_working_days", 0))
 
 
+def _forecast(s: dict, lang: str) -> dict | None:
+    """The early warning the run wrote (``forecast`` in the summary), or None."""
+    fc = s.get("forecast")
+    if not isinstance(fc, dict):
+        return None
+    th = lang == "th"
+    rows = []
+    projects = fc.get("projects") or []
+    for p in projects[:RISK_SHOWN]:
+        label_th, label_en, css, mark = RISK.get(p.get("state"), (p.get("state"), p.get("state"),
+                                                                  "watch", "?"))
+        lost = p.get("lost_by_working_days") or 0
+        if p.get("state") == "lost":
+            todo = (f"ช้ากว่ากำหนด {lost} วันทำการ แม้ใช้ระยะเวลาขั้นต่ำตามกฎหมาย" if th else
+                    f"{lost} working days after the deadline even at the legal minimums")
+        else:
+            todo = p.get("action_th" if th else "action_en") or ""
+        rows.append({**p, "status": {"label": label_th if th else label_en, "css": css,
+                                     "mark": mark},
+                     "todo": todo, "expected_text": _day(p.get("expected_contract"), lang),
+                     "deadline_text": _day(p.get("deadline"), lang),
+                     "deadline_label": p.get("deadline_th" if th else "deadline_en") or ""})
+    counts = fc.get("counts") or {}
+    return {"rows": rows, "total": len(projects), "at_risk": counts.get("at_risk", 0),
+            "lost": counts.get("lost", 0), "on_track": counts.get("on_track", 0),
+            "done": counts.get("done", 0)}
+
+
 def dashboard_context(reports_dir: Path, lang: str) -> dict:
     """What /province shows; computed once per summary version and language."""
     key, s = load_versioned(reports_dir)
@@ -146,6 +179,7 @@ def dashboard_context(reports_dir: Path, lang: str) -> dict:
         "targets_source": s.get("targets_source", ""), "files": files, "chart": chart,
         "history": [{"as_of": _day(h["as_of"], lang), **_fig(h, lang)} for h in history],
         "behind": sum(1 for a in s["agencies"] if a["total"]["severity"] != "on_track"),
+        "forecast": _forecast(s, lang),
     }
     with _lock:
         _ctx_cache[ck] = (key, ctx)

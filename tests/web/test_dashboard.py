@@ -130,3 +130,40 @@ def test_dashboard_is_rendered_once_per_summary_version(out_copy, make_client, m
     r = c.get("/province", headers={"if-none-match": etag})
     assert r.status_code == 200 and "โครงการหลังรันใหม่" in r.text and r.headers["etag"] != etag
     assert 'id="late-more"' not in r.text
+
+
+def test_run_summary_carries_the_early_warning(run_out):
+    s = json.loads((run_out / "reports" / "summary.json").read_text(encoding="utf-8"))
+    fc = s["forecast"]
+    projects = fc["projects"]
+    assert projects and fc["counts"]["at_risk"] + fc["counts"]["lost"] == len(projects)
+    states = [p["state"] for p in projects]
+    assert states == sorted(states, key=["at_risk", "lost"].index)  # at risk (still savable) first
+    risky = [p for p in projects if p["state"] == "at_risk"]
+    assert all(p["action_by"] and p["action_th"] and p["action_en"] for p in risky)
+    assert [p["action_by"] for p in risky] == sorted(p["action_by"] for p in risky)  # soonest first
+    assert all(p["deadline"] and p["project_id"] and p["agency"] for p in projects)
+
+
+def test_dashboard_shows_the_projects_at_risk_first_to_act_on(run_client, run_out):
+    s = json.loads((run_out / "reports" / "summary.json").read_text(encoding="utf-8"))
+    projects = s["forecast"]["projects"]
+    html = run_client.get("/province").text
+    table = re.search(r'<table class="late risk" id="at-risk">(.*?)</table>', html, re.S).group(1)
+    ids = re.findall(r'data-label="โครงการ">(\S+) ', table)
+    assert ids == [p["project_id"] for p in projects][:len(ids)] and ids
+    first = projects[0]
+    assert first["action_th"] in table and "เสี่ยงไม่ทัน" in table
+    n = s["forecast"]["counts"]["at_risk"] + s["forecast"]["counts"]["lost"]
+    assert f'<p class="big">{n}</p>' in html
+    en = run_client.get("/province?lang=en").text
+    assert first["action_en"] in en and "at risk" in en
+
+
+def test_a_summary_without_the_early_warning_still_shows(out_copy, make_client):
+    p = out_copy / "reports" / "summary.json"
+    s = json.loads(p.read_text(encoding="utf-8"))
+    del s["forecast"]  # a summary of an earlier procal version
+    p.write_text(json.dumps(s, ensure_ascii=False), encoding="utf-8")
+    r = make_client(out_copy).get("/province")
+    assert r.status_code == 200 and 'id="at-risk"' not in r.text and 'id="agencies"' in r.text
