@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -341,6 +342,29 @@ def _cached_html(request: Request, key: tuple, version: tuple | None, build) -> 
     return Response(body, media_type="text/html; charset=utf-8", headers=headers)
 
 
+SCORES_CHART = "charts/scores-ranking.png"  # the agency scores' ranking (docs/scoring.md)
+
+
+def _png_version(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
+
+
+def _png_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) of a PNG file from its header; None when it is not one."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(24)
+    except OSError:
+        return None
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
 def province(request: Request) -> Response:
     from web.dashboard import dashboard_context, summary_version
 
@@ -350,6 +374,8 @@ def province(request: Request) -> Response:
     def build() -> str:
         ctx = dashboard_context(cfg.reports_dir, lang)
         return render("province.html", T=texts(lang), lang=lang, nav="province",
+                      scores=_png_size(cfg.reports_dir / SCORES_CHART) and {
+                          "src": SCORES_CHART, "size": _png_size(cfg.reports_dir / SCORES_CHART)},
                       token_q=_token_query(request),
                       late_url=_dash_link(request, "/province/late", lang),
                       agency_late_url=lambda name: _dash_link(request, "/province/late", lang,
@@ -358,7 +384,9 @@ def province(request: Request) -> Response:
                           [("lang", "en" if lang == "th" else "th")]), **ctx)
 
     version = summary_version(cfg.reports_dir)
-    return _cached_html(request, ("province", lang), version, build)
+    scores = _png_version(cfg.reports_dir / SCORES_CHART)  # written after the summary
+    return _cached_html(request, ("province", lang),
+                        (version, scores) if version is not None else None, build)
 
 
 def province_late(request: Request) -> Response:

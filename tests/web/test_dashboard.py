@@ -167,3 +167,20 @@ def test_a_summary_without_the_early_warning_still_shows(out_copy, make_client):
     p.write_text(json.dumps(s, ensure_ascii=False), encoding="utf-8")
     r = make_client(out_copy).get("/province")
     assert r.status_code == 200 and 'id="at-risk"' not in r.text and 'id="agencies"' in r.text
+
+
+def test_dashboard_shows_the_agency_scores_chart_the_run_drew(out_copy, make_client):
+    chart = out_copy / "reports" / "charts" / "scores-ranking.png"
+    assert chart.is_file()  # procal run scores the agencies (docs/scoring.md)
+    c = make_client(out_copy)
+    html = c.get("/province").text
+    sec = re.search(r'<section id="scores">(.*?)</section>', html, re.S).group(1)
+    img = re.search(r'<img class="chart" src="([^"]+)" alt="([^"]+)" width="(\d+)" height="(\d+)"',
+                    sec)
+    assert img and img.group(1) == "/reports/charts/scores-ranking.png" and "คะแนน" in img.group(2)
+    r = c.get(img.group(1))
+    assert r.status_code == 200 and r.content.startswith(b"\x89PNG")
+    assert int(img.group(3)) == int.from_bytes(r.content[16:20], "big")
+    assert "สรุปคะแนน" in sec
+    chart.unlink()  # no scores (e.g. no disbursement tab): no section, at once
+    assert 'id="scores"' not in c.get("/province").text
