@@ -241,8 +241,8 @@ def main() -> None:
         (f"GET /api/plan, procal web, {args.clients} clients", api_lat, api_rps),
         (f"GET / (calculator page), procal web, {args.clients} clients", page_lat, page_rps),
         (f"GET /province ({args.late:,} late milestones), 4 clients", prov_lat, prov_rps),
-        ("GET /province/late (200 a page, every page), 4 clients", late_lat, late_rps),
-        ("GET /province after a new run (read + render), 1 client", cold_lat,
+        ("GET /province/late (200 a page), 4 clients", late_lat, late_rps),
+        ("GET /province after a new run, 1 client", cold_lat,
          len(cold_lat) / sum(cold_lat)),
         (f"one `procal plan` process per request, {args.clients} at once", cgi_lat, cgi_rps),
     ]
