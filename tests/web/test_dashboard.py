@@ -184,3 +184,14 @@ def test_dashboard_shows_the_agency_scores_chart_the_run_drew(out_copy, make_cli
     assert "สรุปคะแนน" in sec
     chart.unlink()  # no scores (e.g. no disbursement tab): no section, at once
     assert 'id="scores"' not in c.get("/province").text
+
+
+def test_the_late_list_takes_any_query_without_failing(out_copy, make_client):
+    _grow(out_copy, 450)
+    c = make_client(out_copy)
+    for q in ("page=abc", "page=-5", "page=" + "9" * 40, "page=%00", "agency=%3Cscript%3Ex",
+              "agency=" + "x" * 5000, "lang=en&page=2"):
+        r = c.get("/province/late?" + q)
+        assert r.status_code == 200 and "<script>x" not in r.text and "Traceback" not in r.text
+    assert _late_ids(c.get("/province/late?page=-5").text)[0] == "BIG-00000"
+    assert _late_ids(c.get("/province/late?page=" + "9" * 40).text)[-1] == "BIG-00449"
