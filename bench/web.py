@@ -1,6 +1,6 @@
 """Benchmark of `procal web`: the calculator API under 20 concurrent clients on loopback, beside
 one `procal plan` process per request (what a CGI-style calculator costs), and the province
-dashboard with 3,000 late milestones.
+dashboard with 3,000 late milestones (the dashboard and the paged full list).
 
     .venv/bin/python bench/web.py [--seconds 10] [--clients 20] [--cgi-requests 40]
 
@@ -87,6 +87,25 @@ def _load(port: int, paths: list[str], seconds: float, clients: int) -> tuple[li
     if errors:
         raise SystemExit(f"{len(errors)} failed requests, e.g. {errors[0]}")
     return lat, len(lat) / wall
+
+
+def _after_new_run(port: int, summary: Path, n: int) -> list[float]:
+    """/province right after `procal run` replaced the summary: each request reads, parses and
+    renders it again (a new version: here a new modification time)."""
+    lat = []
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for _ in range(n):
+        st = summary.stat()
+        os.utime(summary, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+        t0 = time.perf_counter()
+        conn.request("GET", "/province")
+        r = conn.getresponse()
+        r.read()
+        lat.append(time.perf_counter() - t0)
+        if r.status != 200:
+            raise SystemExit(f"/province: {r.status}")
+    conn.close()
+    return lat
 
 
 def _cgi(queries: list[str], clients: int) -> tuple[list[float], float]:
@@ -184,6 +203,10 @@ def main() -> None:
             page_lat, page_rps = _load(port, ["/?" + q for q in queries], args.seconds,
                                        args.clients)
             prov_lat, prov_rps = _load(port, ["/province"], max(3.0, args.seconds / 2), 4)
+            pages = -(-args.late // 200)
+            late_lat, late_rps = _load(port, [f"/province/late?page={i + 1}" for i in range(pages)],
+                                       max(3.0, args.seconds / 2), 4)
+            cold_lat = _after_new_run(port, out / "reports" / "summary.json", 5)
             etag = None
             c = http.client.HTTPConnection("127.0.0.1", port)
             c.request("GET", "/feeds/province.ics")
@@ -218,6 +241,9 @@ def main() -> None:
         (f"GET /api/plan, procal web, {args.clients} clients", api_lat, api_rps),
         (f"GET / (calculator page), procal web, {args.clients} clients", page_lat, page_rps),
         (f"GET /province ({args.late:,} late milestones), 4 clients", prov_lat, prov_rps),
+        ("GET /province/late (200 a page), 4 clients", late_lat, late_rps),
+        ("GET /province after a new run, 1 client", cold_lat,
+         len(cold_lat) / sum(cold_lat)),
         (f"one `procal plan` process per request, {args.clients} at once", cgi_lat, cgi_rps),
     ]
     for name, lat, rps in rows:

@@ -336,8 +336,40 @@ def _write_summary(result: RunResult, recon, history, settings, today: date) -> 
     summary = run_summary(recon, history=history, report_files=result.report_files,
                           reports_dir=Path(settings.reports_dir), today=today,
                           plans=result.plan_rows, row_errors=result.row_errors)
+    if result.forecasts:
+        summary["forecast"] = forecast_summary(result.forecasts, result.at_risk)
     result.report_files.append(write_run_summary(Path(settings.reports_dir) / SUMMARY_NAME,
                                                  summary))
+
+
+def forecast_summary(forecasts: dict, at_risk: dict) -> dict:
+    """The early warning in ``summary.json``: how many projects are in each state, and every
+    AT_RISK then LOST project, soonest action first (the order of ``procal forecast``)."""
+    from schedule_engine.forecast import ForecastState
+
+    counts = {s.value: 0 for s in ForecastState}
+    for f in forecasts.values():
+        counts[f.state.value] += 1
+    rows = [(agency, pid, name, f) for agency, items in at_risk.items()
+            for pid, name, f in items]
+    rows.sort(key=lambda r: (r[3].state.rank, r[3].action.by if r[3].action else date.max,
+                             -r[3].lost_by, r[0], r[1]))
+
+    def iso(d):
+        return d.isoformat() if d else None
+
+    return {"counts": counts, "projects": [{
+        "agency": agency, "project_id": pid, "project_name": name, "state": f.state.value,
+        "deadline": iso(f.deadline.date) if f.deadline else None,
+        "deadline_th": f.deadline.label("th") if f.deadline else "",
+        "deadline_en": f.deadline.label("en") if f.deadline else "",
+        "expected_contract": iso(f.expected_contract),
+        "earliest_contract": iso(f.earliest_contract),
+        "action_by": iso(f.action.by) if f.action else None,
+        "action_th": f.action.text("th") if f.action else "",
+        "action_en": f.action.text("en") if f.action else "",
+        "lost_by_working_days": f.lost_by,
+    } for agency, pid, name, f in rows]}
 
 
 def _input_sources(book, disbursement_source) -> list:

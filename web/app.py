@@ -7,9 +7,14 @@ folder, the app's own assets), never by joining a requested path.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import os
 import re
+import stat
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -48,7 +53,7 @@ class WebConfig:
 def _env() -> Environment:
     env = Environment(loader=PackageLoader("web", "templates"),
                       autoescape=select_autoescape(["html"]), trim_blocks=True,
-                      lstrip_blocks=True)
+                      lstrip_blocks=True, auto_reload=False)  # templates ship with the package
     env.filters["urlq"] = lambda s: quote(str(s), safe="")
     return env
 
@@ -158,7 +163,7 @@ def _calc_context(request: Request, inp: calc.PlanInput, res: calc.PlanResult | 
     return ctx
 
 
-def calculator(request: Request) -> Response:
+async def calculator(request: Request) -> Response:
     inp = calc.page_input(request.query_params)
     res = None if inp.empty else calc.compute(inp)
     ctx = _calc_context(request, inp, res)
@@ -285,17 +290,130 @@ def api_docs(request: Request) -> Response:
 
 
 # ------------------------------------------------------------------ dashboard and reports
+# each app's rendered pages of one summary version (app.state.pages): key -> (version, body,
+# gzip body, etag), the most recently used _PAGES_MAX kept (the dashboard per language, pages of
+# the late list)
+_PAGES_MAX = 64
+_PAGES_LOCK = threading.Lock()
+
+
+def _dash_link(request: Request, path: str, lang: str, **params) -> str:
+    """A link to a dashboard page keeping the language and the token (as the report links do)."""
+    cfg: WebConfig = request.app.state.cfg
+    pairs = [(k, str(v)) for k, v in params.items() if v not in (None, "")]
+    if lang == "en":
+        pairs.append(("lang", "en"))
+    if cfg.token:
+        pairs.append(("token", cfg.token))
+    return path + ("?" + urlencode(pairs) if pairs else "")
+
+
+def _cached_html(request: Request, key: tuple, version: tuple | None, build) -> Response:
+    """A page that is a pure function of the summary version and ``key``: rendered and
+    compressed once per version, sent with a strong ETag (a browser's revalidation is a 304)."""
+    from calendar_sync.feeds import accepts_gzip
+
+    pages: OrderedDict = request.app.state.pages
+    hit = pages.get(key) if version is not None else None
+    if hit is not None and hit[0] == version:
+        _, body, gz_body, etag = hit
+        with _PAGES_LOCK:
+            if key in pages:
+                pages.move_to_end(key)
+    else:
+        body = build().encode("utf-8")
+        gz_body = gzip.compress(body, compresslevel=6, mtime=0)
+        etag = '"' + hashlib.sha256(body).hexdigest()[:24] + '"'
+        if version is not None:
+            with _PAGES_LOCK:
+                pages[key] = (version, body, gz_body, etag)
+                pages.move_to_end(key)
+                while len(pages) > _PAGES_MAX:
+                    pages.popitem(last=False)
+    gz = accepts_gzip(request.headers.get("accept-encoding"))
+    headers = {"ETag": etag[:-1] + '-gz"' if gz else etag, "Cache-Control": "no-cache",
+               "Vary": "Accept-Encoding"}
+    inm = request.headers.get("if-none-match")
+    if inm and headers["ETag"] in [t.strip().removeprefix("W/") for t in inm.split(",")]:
+        return Response(status_code=304, headers=headers)
+    if gz:
+        headers["Content-Encoding"] = "gzip"
+        body = gz_body
+    return Response(body, media_type="text/html; charset=utf-8", headers=headers)
+
+
+SCORES_CHART = "charts/scores-ranking.png"  # the agency scores' ranking (docs/scoring.md)
+
+
+def _png_version(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None
+
+
+def _png_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) of a PNG file from its header; None when it is not one."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(24)
+    except OSError:
+        return None
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
 def province(request: Request) -> Response:
-    from web.dashboard import dashboard_context
+    from web.dashboard import dashboard_context, summary_version
 
     cfg: WebConfig = request.app.state.cfg
     lang = _lang(request)
-    ctx = dashboard_context(cfg.reports_dir, lang)
-    token_q = _token_query(request)
-    return HTMLResponse(render("province.html", T=texts(lang), lang=lang, nav="province",
-                               token_q=token_q,
-                               other_lang_url="?" + urlencode(
-                                   [("lang", "en" if lang == "th" else "th")]), **ctx))
+
+    def build() -> str:
+        ctx = dashboard_context(cfg.reports_dir, lang)
+        return render("province.html", T=texts(lang), lang=lang, nav="province",
+                      scores=_png_size(cfg.reports_dir / SCORES_CHART) and {
+                          "src": SCORES_CHART, "size": _png_size(cfg.reports_dir / SCORES_CHART)},
+                      token_q=_token_query(request),
+                      late_url=_dash_link(request, "/province/late", lang),
+                      agency_late_url=lambda name: _dash_link(request, "/province/late", lang,
+                                                              agency=name),
+                      other_lang_url="?" + urlencode(
+                          [("lang", "en" if lang == "th" else "th")]), **ctx)
+
+    version = summary_version(cfg.reports_dir)
+    scores = _png_version(cfg.reports_dir / SCORES_CHART)  # written after the summary
+    return _cached_html(request, ("province", lang),
+                        (version, scores) if version is not None else None, build)
+
+
+def province_late(request: Request) -> Response:
+    """Every late milestone, worst first, a page at a time (optionally one agency's)."""
+    from web.dashboard import late_page, summary_version
+
+    cfg: WebConfig = request.app.state.cfg
+    lang = _lang(request)
+    try:
+        page = int(request.query_params.get("page", "1"))
+    except ValueError:
+        page = 1
+    page = max(1, min(page, 1_000_000))
+    agency = request.query_params.get("agency", "")[:200] or None
+
+    def build() -> str:
+        ctx = late_page(cfg.reports_dir, lang, page, agency)
+        other = "en" if lang == "th" else "th"
+        other_pairs = [("page", str(ctx.get("page", 1)))] + ([("agency", agency)] if agency else [])
+        return render(
+            "late.html", T=texts(lang), lang=lang, nav="province",
+            back_url=_dash_link(request, "/province", lang),
+            page_url=lambda n: _dash_link(request, "/province/late", lang, agency=agency, page=n),
+            other_lang_url="?" + urlencode(other_pairs + [("lang", other)]), **ctx)
+
+    version = summary_version(cfg.reports_dir)
+    return _cached_html(request, ("late", lang, page, agency), version, build)
 
 
 def _report_files(reports_dir: Path) -> dict[str, Path]:
@@ -360,7 +478,25 @@ def feeds_page(request: Request) -> Response:
                                other_lang_url="?lang=" + ("en" if lang == "th" else "th")))
 
 
-def feed(request: Request) -> Response:
+_FEEDS: dict[str, object] = {}  # path -> the FeedFile last seen (validators of one version)
+
+
+def _known_feed(path: Path):
+    """The feed's validators when its version (inode, size, mtime in ns) is the one already
+    hashed: a ``stat`` and a look-up, no read; None when it must be (re)read."""
+    info = _FEEDS.get(str(path))
+    if info is None:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return info if (st.st_ino, st.st_size, st.st_mtime_ns) == info.stat_key else None
+
+
+async def feed(request: Request) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
     from calendar_sync.feeds import accepts_gzip, feed_file, gzip_body, list_feeds
 
     cfg: WebConfig = request.app.state.cfg
@@ -368,17 +504,20 @@ def feed(request: Request) -> Response:
     path = list_feeds(cfg.out_dir).get(name)
     if path is None:
         raise HTTPException(404)
-    try:
-        info = feed_file(path)
-    except OSError:
-        raise HTTPException(404) from None
+    info = _known_feed(path)  # the common case (a phone asking again) stays on the event loop
+    if info is None:
+        try:  # a new version: read and hash it off the event loop (a feed can be 100 MB)
+            info = await run_in_threadpool(feed_file, path)
+        except OSError:
+            raise HTTPException(404) from None
+        _FEEDS[str(path)] = info
     gz = accepts_gzip(request.headers.get("accept-encoding"))
     headers = {"ETag": info.gzip_etag if gz else info.etag, "Last-Modified": info.last_modified,
                "Cache-Control": "max-age=300", "Vary": "Accept-Encoding"}
     if info.not_modified(request.headers.get("if-none-match"),
                          request.headers.get("if-modified-since")):
         return Response(status_code=304, headers=headers)
-    body = gzip_body(info) if gz else None
+    body = await run_in_threadpool(gzip_body, info) if gz else None
     if body is not None:
         headers["Content-Encoding"] = "gzip"
         return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
@@ -420,6 +559,7 @@ def create_app(out_dir: str | Path = "procal-out", *, reports_dir: str | Path | 
         Route("/api/openapi.json", api_openapi),
         Route("/api/docs", api_docs),
         Route("/province", province),
+        Route("/province/late", province_late),
         Route("/reports/{name:path}", report_file),
         Route("/feeds/", feeds_page),
         Route("/feeds", lambda r: Response(status_code=308, headers={"Location": "/feeds/"})),
@@ -429,4 +569,5 @@ def create_app(out_dir: str | Path = "procal-out", *, reports_dir: str | Path | 
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _error_page})
     app.state.cfg = cfg
+    app.state.pages = OrderedDict()
     return SecurityMiddleware(app, token=token)

@@ -151,6 +151,32 @@ def test_etag_is_cached_per_file_version(out_copy, make_client, monkeypatch):
     assert r.status_code == 200 and b"X-CHANGED" in r.content and r.headers["etag"] != first
 
 
+def test_a_conditional_get_does_not_read_the_feed(out_copy, make_client, monkeypatch):
+    """A 304 is answered from the file's stat alone: content replaced in place with the same size
+    and modification time (the same version to a stat) still gets the old validators, and no
+    file is opened."""
+    import builtins
+    import io
+
+    c = make_client(out_copy)
+    p = out_copy / "province.ics"
+    etag = c.get("/feeds/province.ics").headers["etag"]
+    st = p.stat()
+    raw = p.read_bytes()
+    with open(p, "r+b") as fh:  # same inode, same size
+        fh.write(raw.replace(b"BEGIN:VCALENDAR", b"BEGIN:VCALENDAX", 1))
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert p.stat().st_mtime_ns == st.st_mtime_ns and p.read_bytes() != raw
+    opened = []
+    real_open, real_io_open = builtins.open, io.open
+    monkeypatch.setattr(builtins, "open", lambda f, *a, **k: opened.append(f) or real_open(f, *a, **k))
+    monkeypatch.setattr(io, "open", lambda f, *a, **k: opened.append(f) or real_io_open(f, *a, **k))
+    for path in ("/feeds/province.ics", "/province.ics"):
+        r = c.get(path, headers={"if-none-match": etag})
+        assert r.status_code == 304 and r.headers["etag"] == etag
+    assert not [f for f in opened if str(f).endswith(".ics")]
+
+
 def test_feed_page_urls_come_from_the_host_header(run_client, run_out):
     r = run_client.get("/feeds/", headers={"host": "treasury.example.go.th:8080"})
     assert r.status_code == 200

@@ -86,8 +86,16 @@ def test_server_process_disconnects_options_and_urls(big_out, tmp_path, command)
         page = r.read().decode()
         assert r.status == 200 and "ปฏิทินจังหวัด" in page and "0.0.0.0" not in page
         c.close()
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        for _ in range(20):  # requests cost no log line: nothing per request
+            c.request("GET", "/api/plan?method=specific&budget=450000&start=2022-07-20")
+            r = c.getresponse()
+            r.read()
+            assert r.status == 200
+        c.close()
     finally:
         out, err = _stop(proc)
+    assert "/api/plan" not in out + err, (out, err)  # no access log on either stream
     assert "0.0.0.0" not in out, out
     assert "webcal://" in out and "province.ics" in out
     for alarming in ("Traceback", "BrokenPipe", "ConnectionReset", "Exception", "ERROR"):
