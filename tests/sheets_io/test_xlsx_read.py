@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -35,10 +34,10 @@ def assert_same_grids(path: Path) -> None:
         for title, grid in want.items():
             got, grid = _trimmed(wb.grid(title)), _trimmed(grid)
             assert len(got) == len(grid), title
-            for r, (a, b) in enumerate(zip(got, grid), start=1):
+            for r, (a, b) in enumerate(zip(got, grid, strict=True), start=1):
                 a = a + [None] * (len(b) - len(a))
                 b = b + [None] * (len(a) - len(b))
-                for c, (x, y) in enumerate(zip(a, b), start=1):
+                for c, (x, y) in enumerate(zip(a, b, strict=True), start=1):
                     if _blank(x) and _blank(y):
                         continue  # a whitespace-only text is blank to every reader of a cell
                     assert type(x) is type(y) and (x == y or (x != x and y != y)), (title, r, c, x, y)
